@@ -1,0 +1,85 @@
+# Thin wrappers around CMake and CTest. `make test` is what CI runs.
+SHELL := /bin/bash
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+JOBS ?= $(shell nproc)
+FUZZ_SECONDS ?= 60
+WERROR ?= ON
+
+# Debian packages the build and tests need. `make deps` installs the missing ones, quietly and
+# idempotently (nothing is downloaded when all are present).
+DEPS := cmake make g++ pkg-config libcpp-httplib-dev libssl-dev nlohmann-json3-dev \
+        libyaml-cpp-dev libcli11-dev doctest-dev openssl curl ca-certificates
+CHECK_DEPS := clang-format clang-tidy
+FUZZ_DEPS := clang libclang-rt-14-dev
+
+.PHONY: all deps deps-check deps-fuzz build test demo asan check fmt fmt-check tidy fuzz fuzz-build clean
+
+all: build
+
+define apt_install
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  if [ "$$(id -u)" != 0 ]; then sudo=sudo; else sudo=; fi; \
+	  $$sudo apt-get update -qq >/dev/null && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+endef
+
+deps:
+	$(call apt_install,$(DEPS))
+
+deps-check: deps
+	$(call apt_install,$(CHECK_DEPS))
+
+deps-fuzz: deps
+	$(call apt_install,$(FUZZ_DEPS))
+
+$(BUILD)/CMakeCache.txt: | deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAKSARC_WERROR=$(WERROR) >/dev/null
+
+build: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS)
+	@ln -sf $(BUILD)/compile_commands.json compile_commands.json
+
+test: build fuzz-build
+	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+
+demo: build
+	@bash scripts/demo.sh $(BUILD)/aksarc-support-webhook
+
+asan: deps
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DAKSARC_SANITIZE=ON -DAKSARC_WERROR=$(WERROR) >/dev/null
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	  ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS)
+
+SOURCES = $(shell git ls-files '*.h' '*.cc')
+
+fmt: deps-check
+	clang-format -i $(SOURCES)
+
+fmt-check: deps-check
+	clang-format --dry-run -Werror $(SOURCES)
+
+tidy: deps-check build
+	clang-tidy -p $(BUILD) --quiet $(filter %.cc,$(filter-out tests/% fuzz/%,$(SOURCES)))
+
+check: fmt-check tidy test
+
+# The fuzz target is built with clang in its own tree; CI builds it (make test), `make fuzz`
+# runs it for FUZZ_SECONDS.
+fuzz-build: deps-fuzz
+	@CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DAKSARC_FUZZ=ON -DAKSARC_WERROR=$(WERROR) >/dev/null
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_admission
+
+fuzz: fuzz-build
+	@mkdir -p fuzz/corpus-work
+	$(FUZZ_BUILD)/fuzz/fuzz_admission -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	  fuzz/corpus-work tests/testdata/admission fuzz/seeds
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) compile_commands.json

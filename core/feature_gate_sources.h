@@ -1,0 +1,60 @@
+#pragma once
+// Where a write can switch on a preview feature, and what it switches on. Shared by the webhook
+// (PREV-1 on one object) and, later, the plugin (PREV-1 on a whole cluster).
+//
+// Places read:
+//  - ConfigMap kubelet-config (and kubeadm's older kubelet-config-1.NN) in kube-system: data key
+//    `kubelet`, a KubeletConfiguration with `featureGates: {Name: bool}`;
+//  - ConfigMap kube-proxy in kube-system: data key `config.conf`, a KubeProxyConfiguration with
+//    `featureGates`;
+//  - ConfigMap kubeadm-config in kube-system: data key `ClusterConfiguration`: apiServer,
+//    controllerManager and scheduler `extraArgs` `feature-gates` (and apiServer `runtime-config`),
+//    in kubeadm v1beta3's map form and v1beta4's list form ([{name, value}]);
+//  - the command and args of containers that run Kubernetes components (kube-apiserver,
+//    kube-controller-manager, kube-scheduler, kube-proxy, kubelet; recognised by container name,
+//    command basename or image name) in Pods and the pod templates of Deployments, DaemonSets,
+//    StatefulSets, ReplicaSets, ReplicationControllers, Jobs and CronJobs:
+//    `--feature-gates=A=true,B=false` or `--feature-gates A=true`, and `--runtime-config=`.
+// Gates of other programs (e.g. a CSI sidecar's --feature-gates=Topology=true) are not judged.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/json_access.h"
+
+namespace aksarc {
+
+struct GateSetting {
+  std::string gate;     // e.g. "InPlacePodVerticalScaling", or "AllAlpha"
+  bool enabled = false;
+  std::string where;    // field path a person can find, e.g.
+                        // "data.kubelet featureGates" or "spec.containers[kube-apiserver].command"
+};
+
+struct RuntimeConfigSetting {
+  std::string key;      // "resource.k8s.io/v1alpha3", "api/alpha", "api/all"
+  bool enabled = false;
+  std::string where;
+};
+
+struct FeatureSettings {
+  std::vector<GateSetting> gates;
+  std::vector<RuntimeConfigSetting> runtime_config;
+  // Places that should hold settings but could not be read (e.g. invalid embedded YAML), each a
+  // sentence naming the field. Not settings, but worth a warning.
+  std::vector<std::string> problems;
+};
+
+// Extracts the settings an object carries. `kind` is the object's kind ("ConfigMap", "Pod",
+// "Deployment", ...), `namespace_` and `name` its coordinates (ConfigMaps are recognised by name
+// in kube-system only). Never throws; unrecognised objects yield nothing.
+FeatureSettings extract_feature_settings(const json& object, std::string_view kind,
+                                         std::string_view namespace_, std::string_view name);
+
+// Parses a --feature-gates value "A=true,B=false". Entries that are not NAME=true|false (case
+// insensitive, surrounding spaces ignored) are reported in `problems` and skipped.
+std::vector<GateSetting> parse_feature_gates_value(std::string_view value, std::string_view where,
+                                                   std::vector<std::string>& problems);
+
+}  // namespace aksarc
