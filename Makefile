@@ -10,7 +10,7 @@ WERROR ?= ON
 # Debian packages the build and tests need. `make deps` installs the missing ones, quietly and
 # idempotently (nothing is downloaded when all are present).
 DEPS := cmake make g++ pkg-config libcpp-httplib-dev libssl-dev nlohmann-json3-dev \
-        libyaml-cpp-dev libcli11-dev doctest-dev openssl curl ca-certificates
+        libyaml-cpp-dev libcli11-dev doctest-dev openssl curl jq ca-certificates
 CHECK_DEPS := clang-format clang-tidy
 FUZZ_DEPS := clang libclang-rt-14-dev
 

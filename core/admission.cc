@@ -1,1 +1,245 @@
-// placeholder: being written
+// The admission engine, shaped like Gatekeeper's handler: an early-return ladder (not a review ->
+// errored; exempt actor -> allowed), then the rules' findings are split into what denies, what
+// warns and what is only recorded, and the response is built from that split.
+#include "core/admission.h"
+
+#include <algorithm>
+#include <set>
+#include <string>
+
+#include "core/actors.h"
+
+namespace aksarc {
+namespace {
+
+constexpr std::string_view kV1 = "admission.k8s.io/v1";
+constexpr std::string_view kV1beta1 = "admission.k8s.io/v1beta1";
+constexpr size_t kMaxAuditReason = 4096;
+
+// Cuts `s` to at most `max` bytes without splitting a UTF-8 sequence, marking the cut with "...".
+std::string truncate_utf8(std::string s, size_t max) {
+  if (s.size() <= max) return s;
+  size_t cut = max - 3;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+  s.resize(cut);
+  s += "...";
+  return s;
+}
+
+json review_envelope(std::string_view api_version, json response) {
+  return json{{"apiVersion", api_version}, {"kind", "AdmissionReview"},
+              {"response", std::move(response)}};
+}
+
+ReviewOutcome errored(std::string_view api_version, std::string_view uid, int code,
+                      std::string message) {
+  ReviewOutcome out;
+  json status = {{"code", code}, {"reason", code == 500 ? "InternalError" : "BadRequest"},
+                 {"message", message}};
+  out.review = review_envelope(api_version, json{{"uid", uid}, {"allowed", false},
+                                                 {"status", std::move(status)}});
+  out.http_status = code;
+  out.record.uid = uid;
+  out.record.decision = "error";
+  out.record.reason = std::move(message);
+  return out;
+}
+
+// The apiVersion to answer in: the one asked, when it is one we speak.
+std::optional<std::string_view> answer_version(const json& doc) {
+  std::string_view v = string_member(doc, "apiVersion");
+  if (v == kV1) return kV1;
+  if (v == kV1beta1) return kV1beta1;
+  return std::nullopt;
+}
+
+std::optional<ReviewOutcome> check_envelope(const json& doc) {
+  if (!doc.is_object()) {
+    return errored(kV1, "", 400, "request body must be a JSON object (an AdmissionReview)");
+  }
+  if (string_member(doc, "kind") != "AdmissionReview") {
+    if (member(doc, "uid") != nullptr && member(doc, "operation") != nullptr) {
+      return errored(kV1, string_member(doc, "uid"), 400,
+                     "got a bare AdmissionRequest: wrap it as {\"apiVersion\": "
+                     "\"admission.k8s.io/v1\", \"kind\": \"AdmissionReview\", \"request\": ...}");
+    }
+    return errored(kV1, "", 400, "kind must be AdmissionReview");
+  }
+  if (!answer_version(doc)) {
+    return errored(kV1, "", 400,
+                   "apiVersion must be admission.k8s.io/v1 or admission.k8s.io/v1beta1, got \"" +
+                       std::string(string_member(doc, "apiVersion")) + "\"");
+  }
+  if (object_member(doc, "request") == nullptr) {
+    return errored(*answer_version(doc), "", 400, "request: missing (expected an object)");
+  }
+  return std::nullopt;
+}
+
+void fill_record(DecisionRecord& rec, const AdmissionRequest& r) {
+  rec.uid = r.uid;
+  rec.user = r.user.username;
+  rec.operation = to_string(r.operation);
+  rec.kind = r.kind.kind;
+  rec.namespace_ = r.namespace_;
+  rec.name = r.name;
+}
+
+// The findings split by what they do to the response.
+struct Verdict {
+  std::vector<std::string> deny_messages;
+  std::vector<std::string> warnings;
+  std::vector<std::string> rules;     // rule IDs with findings, in rule order, unique
+  std::vector<std::string> reasons;   // every finding's message, for audit and logs
+  bool any_warn = false, any_audit = false, any_dry_run = false;
+};
+
+void add_unique(std::vector<std::string>& list, const std::string& value) {
+  if (std::find(list.begin(), list.end(), value) == list.end()) list.push_back(value);
+}
+
+Verdict judge(const std::vector<Finding>& findings, const PolicyConfig& config) {
+  Verdict v;
+  for (const Finding& f : findings) {
+    add_unique(v.rules, f.rule_id);
+    v.reasons.push_back(f.message);
+    std::string warning = truncate_utf8(f.summary.empty() ? f.message : f.summary,
+                                        kMaxWarningLength);
+    if (f.severity == Severity::kNotice) {
+      if (!config.dry_run) add_unique(v.warnings, warning);
+      continue;
+    }
+    if (config.dry_run) {
+      v.any_dry_run = true;
+      continue;
+    }
+    switch (config.mode_of(f.rule_id)) {
+      case Mode::kDeny:
+        // The denial's message already says it all; a warning would print it twice.
+        v.deny_messages.push_back(f.message);
+        break;
+      case Mode::kWarn:
+        v.any_warn = true;
+        add_unique(v.warnings, warning);
+        break;
+      case Mode::kAudit:
+        v.any_audit = true;
+        break;
+    }
+  }
+  return v;
+}
+
+std::string decision_of(const Verdict& v) {
+  if (!v.deny_messages.empty()) return "deny";
+  if (v.any_warn) return "warn";
+  if (v.any_audit) return "audit";
+  if (v.any_dry_run) return "dry-run";
+  return "allow";
+}
+
+std::string join(const std::vector<std::string>& parts, std::string_view sep) {
+  std::string out;
+  for (const std::string& p : parts) {
+    if (!out.empty()) out += sep;
+    out += p;
+  }
+  return out;
+}
+
+json build_response(const AdmissionRequest& r, const Verdict& v, const std::string& decision) {
+  json response = {{"uid", r.uid}, {"allowed", v.deny_messages.empty()}};
+  if (!v.deny_messages.empty()) {
+    response["status"] = {{"code", 403}, {"reason", "Forbidden"},
+                          {"message", join(v.deny_messages, "\n")}};
+  }
+  if (!v.warnings.empty()) response["warnings"] = v.warnings;
+  if (!v.rules.empty()) {
+    // The API server stores these in the audit event, prefixed with the webhook's name.
+    response["auditAnnotations"] = {
+        {"decision", decision},
+        {"rule", join(v.rules, ",")},
+        {"reason", truncate_utf8(join(v.reasons, " | "), kMaxAuditReason)}};
+  }
+  return response;
+}
+
+// Depth of the deepest array/object nesting in JSON text, not counting brackets inside strings.
+size_t nesting_depth(std::string_view text) {
+  size_t depth = 0, max_depth = 0;
+  bool in_string = false, escaped = false;
+  for (char c : text) {
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      max_depth = std::max(max_depth, ++depth);
+    } else if ((c == '}' || c == ']') && depth > 0) {
+      --depth;
+    }
+  }
+  return max_depth;
+}
+
+}  // namespace
+
+ReviewOutcome review_outcome(const json& doc, const Policy& policy) {
+  if (std::optional<ReviewOutcome> bad = check_envelope(doc)) return std::move(*bad);
+  std::string_view api_version = *answer_version(doc);
+  const json& request = *object_member(doc, "request");
+  Result<AdmissionRequest> parsed = read_admission_request(request);
+  if (!parsed.ok()) {
+    return errored(api_version, string_member(request, "uid"), 400, parsed.error().message);
+  }
+  const AdmissionRequest& r = parsed.value();
+  ReviewOutcome out;
+  fill_record(out.record, r);
+  if (is_system_actor(r, policy.config())) {
+    out.record.decision = "exempt";
+    out.review = review_envelope(api_version, json{{"uid", r.uid}, {"allowed", true}});
+    return out;
+  }
+  std::vector<Finding> findings;
+  RuleContext ctx = policy.context();
+  for (const auto& rule : policy.rules()) rule->evaluate(r, ctx, findings);
+  Verdict verdict = judge(findings, policy.config());
+  std::string decision = decision_of(verdict);
+  out.review = review_envelope(api_version, build_response(r, verdict, decision));
+  out.record.decision = std::move(decision);
+  out.record.rules = std::move(verdict.rules);
+  out.record.reason = join(verdict.reasons, " | ");
+  return out;
+}
+
+json review(const json& admission_review, const Policy& policy) {
+  return review_outcome(admission_review, policy).review;
+}
+
+ReviewOutcome review_text(std::string_view body, const Policy& policy) noexcept {
+  try {
+    if (body.empty()) return errored(kV1, "", 400, "request body is empty");
+    if (nesting_depth(body) > kMaxJsonDepth) {
+      return errored(kV1, "", 400,
+                     "request body nests deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+    }
+    json doc = json::parse(body, nullptr, /*allow_exceptions=*/false);
+    if (doc.is_discarded()) return errored(kV1, "", 400, "request body is not valid JSON");
+    return review_outcome(doc, policy);
+  } catch (const std::exception&) {
+    // The message of a library exception may quote input; say only what the caller needs.
+    return errored(kV1, "", 500, "internal error while reviewing the request");
+  } catch (...) {
+    return errored(kV1, "", 500, "internal error while reviewing the request");
+  }
+}
+
+std::string serialize_review(const json& review) {
+  return review.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+}  // namespace aksarc

@@ -46,6 +46,10 @@ json review(const json& admission_review, const Policy& policy);
 // kMaxJsonDepth and any internal failure become errored reviews.
 ReviewOutcome review_text(std::string_view body, const Policy& policy) noexcept;
 
+// The review as JSON text for the HTTP response (invalid UTF-8, which cannot come from a parsed
+// body, would be replaced rather than throw).
+std::string serialize_review(const json& review);
+
 inline constexpr size_t kMaxJsonDepth = 128;
 inline constexpr size_t kMaxWarningLength = 120;
 
