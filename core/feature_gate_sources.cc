@@ -1,1 +1,488 @@
-// placeholder: being written
+#include "core/feature_gate_sources.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <array>
+#include <map>
+#include <optional>
+#include <utility>
+
+namespace aksarc {
+namespace {
+
+constexpr std::string_view kKubeSystem = "kube-system";
+constexpr std::string_view kFeatureGatesFlag = "--feature-gates";
+constexpr std::string_view kRuntimeConfigFlag = "--runtime-config";
+// Programs whose --feature-gates are Kubernetes gates. hyperkube runs one of the others.
+constexpr std::array<std::string_view, 6> kComponents = {
+    "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kube-proxy", "kubelet",
+    "hyperkube"};
+// Caps on what one value or map yields (see parse_list).
+constexpr size_t kMaxEntries = 1000;
+constexpr size_t kMaxProblems = 5;
+constexpr size_t kMaxExpansion = size_t{1} << 20;  // bytes of $(VAR) expansion per object
+// Shell words after which a script starts a new command.
+constexpr std::array<std::string_view, 6> kCommandStarters = {"exec", "&&", "||", ";", "|", "&"};
+
+// ---- strings ------------------------------------------------------------------------------
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+// Removes one pair of matching quotes a shell or YAML author may leave around a value.
+std::string_view strip_quotes(std::string_view s) {
+  s = trim(s);
+  if (s.size() >= 2 && (s.front() == '"' || s.front() == '\'') && s.back() == s.front()) {
+    s = s.substr(1, s.size() - 2);
+  }
+  return s;
+}
+
+std::vector<std::string_view> split(std::string_view s, char sep) {
+  std::vector<std::string_view> parts;
+  for (size_t start = 0;;) {
+    size_t end = s.find(sep, start);
+    parts.push_back(s.substr(start, end == std::string_view::npos ? end : end - start));
+    if (end == std::string_view::npos) return parts;
+    start = end + 1;
+  }
+}
+
+std::vector<std::string> split_words(std::string_view s) {
+  std::vector<std::string> words;
+  size_t i = 0;
+  while (i < s.size()) {
+    while (i < s.size() && is_space(s[i])) ++i;
+    size_t start = i;
+    while (i < s.size() && !is_space(s[i])) ++i;
+    if (i > start) words.emplace_back(s.substr(start, i - start));
+  }
+  return words;
+}
+
+// Go's strconv.ParseBool, but case-insensitive.
+std::optional<bool> parse_bool(std::string_view text) {
+  std::string v(strip_quotes(text));
+  for (char& c : v) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  if (v == "true" || v == "t" || v == "1") return true;
+  if (v == "false" || v == "f" || v == "0") return false;
+  return std::nullopt;
+}
+
+// Untrusted text quoted into a problem sentence, cut so one bad value cannot flood a warning.
+std::string shown(std::string_view s) {
+  constexpr size_t kMax = 60;
+  return "\"" + std::string(s.substr(0, kMax)) + (s.size() > kMax ? "...\"" : "\"");
+}
+
+// ---- Kubernetes components ------------------------------------------------------------------
+
+bool is_component(std::string_view program) {
+  for (std::string_view c : kComponents) {
+    if (program == c) return true;
+  }
+  return false;
+}
+
+// "/usr/local/bin/kube-proxy" -> "kube-proxy"; "kube-proxy.exe" (Windows nodes) -> "kube-proxy".
+std::string_view program_name(std::string_view path) {
+  path = strip_quotes(path);
+  size_t slash = path.find_last_of("/\\");
+  if (slash != std::string_view::npos) path.remove_prefix(slash + 1);
+  if (path.size() > 4 && path.substr(path.size() - 4) == ".exe") path.remove_suffix(4);
+  return path;
+}
+
+// "registry.k8s.io/kube-proxy:v1.30.3@sha256:..." -> "kube-proxy"; old per-arch images
+// ("k8s.gcr.io/kube-apiserver-amd64:v1.10") lose their architecture suffix.
+std::string_view image_name(std::string_view image) {
+  image = image.substr(0, image.find('@'));
+  size_t slash = image.rfind('/');
+  if (slash != std::string_view::npos) image.remove_prefix(slash + 1);
+  image = image.substr(0, image.find(':'));
+  for (std::string_view arch : {"-amd64", "-arm64", "-arm", "-ppc64le", "-s390x"}) {
+    if (image.size() > arch.size() && image.substr(image.size() - arch.size()) == arch) {
+      return image.substr(0, image.size() - arch.size());
+    }
+  }
+  return image;
+}
+
+// True when a shell script runs a component: its first word, or a word after exec/&&/;/|.
+bool script_runs_component(std::string_view script) {
+  bool command_position = true;
+  for (const std::string& word : split_words(script)) {
+    if (command_position && is_component(program_name(word))) return true;
+    command_position = word.back() == ';';
+    for (std::string_view starter : kCommandStarters) command_position |= word == starter;
+  }
+  return false;
+}
+
+bool is_script(std::string_view arg) {
+  return !arg.empty() && arg.front() != '-' && trim(arg).find_first_of(" \t\n") != arg.npos;
+}
+
+bool runs_component(const json& container) {
+  if (is_component(string_member(container, "name"))) return true;
+  if (is_component(image_name(string_member(container, "image")))) return true;
+  const json* command = array_member(container, "command");
+  if (command != nullptr && !command->empty() &&
+      is_component(program_name(as_string(command->front())))) {
+    return true;
+  }
+  for (const char* field : {"command", "args"}) {
+    const json* list = array_member(container, field);
+    if (list == nullptr) continue;
+    for (const json& arg : *list) {
+      if (is_script(as_string(arg)) && script_runs_component(as_string(arg))) return true;
+    }
+  }
+  return false;
+}
+
+// ---- command lines ----------------------------------------------------------------------------
+
+struct Arg {
+  std::string text;
+  std::string_view field;  // "command" or "args"
+};
+
+// Kubernetes expands $(VAR) in command and args from the container's literal env values, and
+// turns $$ into $. References to unknown variables (or valueFrom ones) stay as written, and so do
+// those past `budget` (bytes of expansion left for the whole object): a few bytes of "$(X)" must
+// not grow into gigabytes.
+std::string expand_env(std::string_view text, const std::map<std::string, std::string>& env,
+                       size_t& budget) {
+  std::string out;
+  size_t close = text.find(')');  // the first ')' at or after i; only moves forward
+  for (size_t i = 0; i < text.size(); ++i) {
+    const std::string_view next = text.substr(i, 2);
+    if (next == "$$") {
+      out += '$';
+      ++i;
+      continue;
+    }
+    if (next == "$(") {
+      if (close != std::string_view::npos && close < i) close = text.find(')', i);
+      auto it = close == std::string_view::npos
+                    ? env.end()
+                    : env.find(std::string(text.substr(i + 2, close - i - 2)));
+      if (it != env.end() && it->second.size() <= budget) {
+        budget -= it->second.size();
+        out += it->second;
+        i = close;
+        continue;
+      }
+    }
+    out += text[i];
+  }
+  return out;
+}
+
+std::map<std::string, std::string> literal_env(const json& container) {
+  std::map<std::string, std::string> env;
+  if (const json* list = array_member(container, "env")) {
+    for (const json& var : *list) {
+      const json* value = member(var, "value");
+      if (value != nullptr && value->is_string()) {
+        env[std::string(string_member(var, "name"))] = std::string(as_string(*value));
+      }
+    }
+  }
+  return env;
+}
+
+std::vector<Arg> argv_of(const json& container, size_t& budget) {
+  const auto env = literal_env(container);
+  std::vector<Arg> argv;
+  for (std::string_view field : {"command", "args"}) {
+    const json* list = array_member(container, field);
+    if (list == nullptr) continue;
+    for (const json& arg : *list) argv.push_back({expand_env(as_string(arg), env, budget), field});
+  }
+  return argv;
+}
+
+// The value of `--flag=value` or `--flag value` at argv[i] (advancing i past a separate value).
+std::optional<std::string> flag_value(const std::vector<Arg>& argv, size_t& i,
+                                      std::string_view flag) {
+  std::string_view arg = argv[i].text;
+  if (arg.substr(0, flag.size()) != flag) return std::nullopt;
+  std::string_view rest = arg.substr(flag.size());
+  if (rest.empty()) return i + 1 < argv.size() ? argv[++i].text : std::string();
+  if (rest.front() == '=') return std::string(rest.substr(1));
+  return std::nullopt;  // another flag that starts the same way
+}
+
+std::vector<Arg> script_words(const Arg& script) {
+  std::vector<Arg> words;
+  for (std::string& word : split_words(script.text)) {
+    std::string_view w = strip_quotes(word);
+    while (!w.empty() && w.back() == ';') w.remove_suffix(1);
+    words.push_back({std::string(w), script.field});
+  }
+  return words;
+}
+
+void scan_argv(const std::vector<Arg>& argv, const std::string& base, FeatureSettings& out) {
+  for (size_t i = 0; i < argv.size(); ++i) {
+    const std::string where = base + "." + std::string(argv[i].field);
+    if (auto gates = flag_value(argv, i, kFeatureGatesFlag)) {
+      for (auto& s : parse_feature_gates_value(*gates, where, out.problems)) {
+        out.gates.push_back(std::move(s));
+      }
+    } else if (auto config = flag_value(argv, i, kRuntimeConfigFlag)) {
+      for (auto& s : parse_runtime_config_value(*config, where, out.problems)) {
+        out.runtime_config.push_back(std::move(s));
+      }
+    } else if (is_script(argv[i].text)) {
+      scan_argv(script_words(argv[i]), base, out);  // sh -c "kube-proxy --feature-gates=..."
+    }
+  }
+}
+
+// ---- pod templates ----------------------------------------------------------------------------
+
+// Where each kind keeps its pod spec; the path is also what messages show.
+constexpr std::array<std::pair<std::string_view, std::string_view>, 9> kPodSpecPaths = {{
+    {"Pod", "spec"},
+    {"PodTemplate", "template.spec"},
+    {"Deployment", "spec.template.spec"},
+    {"DaemonSet", "spec.template.spec"},
+    {"StatefulSet", "spec.template.spec"},
+    {"ReplicaSet", "spec.template.spec"},
+    {"ReplicationController", "spec.template.spec"},
+    {"Job", "spec.template.spec"},
+    {"CronJob", "spec.jobTemplate.spec.template.spec"},
+}};
+
+// The pod spec of a workload object and its path, or nullptr for kinds without one.
+const json* pod_spec_of(const json& object, std::string_view kind, std::string& prefix) {
+  for (const auto& [spec_kind, spec_path] : kPodSpecPaths) {
+    if (kind != spec_kind) continue;
+    prefix = std::string(spec_path);
+    const json* spec = &object;
+    for (std::string_view key : split(spec_path, '.')) {
+      spec = object_member(*spec, key);
+      if (spec == nullptr) return nullptr;
+    }
+    return spec;
+  }
+  return nullptr;
+}
+
+void read_pod_spec(const json& spec, const std::string& prefix, FeatureSettings& out) {
+  size_t budget = kMaxExpansion;
+  for (std::string_view list_name : {"initContainers", "containers", "ephemeralContainers"}) {
+    const json* list = array_member(spec, list_name);
+    if (list == nullptr) continue;
+    size_t i = 0;
+    for (const json& container : *list) {
+      const size_t index = i++;
+      if (!runs_component(container)) continue;
+      std::string_view name = string_member(container, "name");
+      std::string base = prefix + "." + std::string(list_name) + "[" +
+                         (name.empty() ? std::to_string(index) : std::string(name)) + "]";
+      scan_argv(argv_of(container, budget), base, out);
+    }
+  }
+}
+
+// ---- ConfigMaps -------------------------------------------------------------------------------
+
+// The value of `key` in a YAML mapping, or a Null node. Iterating avoids yaml-cpp's operator[],
+// which inserts into non-const nodes and returns nodes that throw on use when the key is missing.
+YAML::Node child(const YAML::Node& node, std::string_view key) {
+  if (!node.IsMap()) return YAML::Node();
+  for (const auto& entry : node) {
+    if (entry.first.IsScalar() && entry.first.Scalar() == key) return entry.second;
+  }
+  return YAML::Node();
+}
+
+// Parses embedded YAML; a syntax error becomes a problem sentence naming `where`.
+std::optional<YAML::Node> load_yaml(std::string_view text, const std::string& where,
+                                    std::vector<std::string>& problems) {
+  try {
+    return YAML::Load(std::string(text));
+  } catch (const YAML::Exception& e) {
+    std::string at = e.mark.is_null() ? std::string()
+                                      : " at line " + std::to_string(e.mark.line + 1) +
+                                            ", column " + std::to_string(e.mark.column + 1);
+    problems.push_back(where + " is not valid YAML" + at + " (" + e.msg + ")");
+    return std::nullopt;
+  }
+}
+
+// A config file's `featureGates: {Name: bool}` (KubeletConfiguration, KubeProxyConfiguration).
+void read_feature_gate_map(const YAML::Node& doc, const std::string& where, FeatureSettings& out) {
+  const YAML::Node gates = child(doc, "featureGates");
+  if (gates.IsNull()) return;
+  if (!gates.IsMap()) {
+    out.problems.push_back(where + " is not a map of gate names to true/false");
+    return;
+  }
+  size_t read = 0, bad = 0;
+  for (const auto& entry : gates) {
+    if (++read > kMaxEntries) break;
+    bool enabled = false;
+    if (!entry.first.IsScalar() || !YAML::convert<bool>::decode(entry.second, enabled)) {
+      std::string name = entry.first.IsScalar() ? entry.first.Scalar() : "?";
+      if (++bad <= kMaxProblems) {
+        out.problems.push_back(where + ": " + shown(name) + " is not set to true or false");
+      }
+      continue;
+    }
+    out.gates.push_back({entry.first.Scalar(), enabled, where});
+  }
+}
+
+void read_component_config(const json& data, std::string_view key, FeatureSettings& out) {
+  std::string_view text = string_member(data, key);
+  const std::string where = "data." + std::string(key);
+  auto doc = load_yaml(text, where, out.problems);
+  if (!doc || doc->IsNull()) return;
+  if (!doc->IsMap()) {
+    out.problems.push_back(where + " is not a YAML mapping (a component configuration)");
+    return;
+  }
+  read_feature_gate_map(*doc, where + " featureGates", out);
+}
+
+// One kubeadm extraArgs argument, from v1beta3's map or v1beta4's [{name, value}] list.
+void read_extra_arg(std::string_view name, const std::string& value, const std::string& where,
+                    bool api_server, FeatureSettings& out) {
+  if (name == kFeatureGatesFlag.substr(2)) {
+    for (auto& s : parse_feature_gates_value(value, where, out.problems)) out.gates.push_back(s);
+  } else if (api_server && name == kRuntimeConfigFlag.substr(2)) {
+    for (auto& s : parse_runtime_config_value(value, where, out.problems)) {
+      out.runtime_config.push_back(s);
+    }
+  }
+}
+
+void read_extra_args(const YAML::Node& args, const std::string& base, bool api_server,
+                     FeatureSettings& out) {
+  if (args.IsMap()) {
+    for (const auto& entry : args) {
+      if (!entry.first.IsScalar() || !entry.second.IsScalar()) continue;
+      std::string name = entry.first.Scalar();
+      read_extra_arg(name, entry.second.Scalar(), base + " " + name, api_server, out);
+    }
+  } else if (args.IsSequence()) {
+    for (const auto& entry : args) {
+      const YAML::Node name = child(entry, "name");
+      const YAML::Node value = child(entry, "value");
+      if (!name.IsScalar() || !value.IsScalar()) continue;
+      read_extra_arg(name.Scalar(), value.Scalar(), base + " " + name.Scalar(), api_server, out);
+    }
+  }
+}
+
+// kubeadm's ClusterConfiguration. Its own top-level `featureGates` are kubeadm's gates (e.g.
+// EtcdLearnerMode), not Kubernetes', and are not read.
+void read_kubeadm_config(const json& data, FeatureSettings& out) {
+  auto doc = load_yaml(string_member(data, "ClusterConfiguration"), "data.ClusterConfiguration",
+                       out.problems);
+  if (!doc || !doc->IsMap()) return;
+  for (const char* component : {"apiServer", "controllerManager", "scheduler"}) {
+    const YAML::Node args = child(child(*doc, component), "extraArgs");
+    const std::string base = "data.ClusterConfiguration " + std::string(component) + ".extraArgs";
+    read_extra_args(args, base, std::string_view(component) == "apiServer", out);
+  }
+}
+
+void read_config_map(const json& object, std::string_view name, FeatureSettings& out) {
+  const json* data = object_member(object, "data");
+  if (data == nullptr) return;
+  // kubeadm before 1.24 named it kubelet-config-1.NN.
+  if (name == "kubelet-config" || name.substr(0, 17) == "kubelet-config-1.") {
+    read_component_config(*data, "kubelet", out);
+  } else if (name == "kube-proxy") {
+    read_component_config(*data, "config.conf", out);
+  } else if (name == "kubeadm-config") {
+    read_kubeadm_config(*data, out);
+  }
+}
+
+// Parses "NAME=BOOL,NAME=BOOL" into settings {name, enabled, where}; `bare_means_true` accepts
+// "NAME" alone as NAME=true (runtime-config). Bad entries become problems naming `what`. Both are
+// capped: a real component sets a few dozen gates, and a hostile value must not turn a small
+// request into a huge list of findings.
+template <typename Setting>
+std::vector<Setting> parse_list(std::string_view value, std::string_view where,
+                                std::string_view what, bool bare_means_true,
+                                std::vector<std::string>& problems) {
+  std::vector<Setting> settings;
+  size_t bad = 0;
+  std::string_view rest = strip_quotes(value);
+  while (!rest.empty()) {
+    const size_t comma = rest.find(',');
+    const std::string_view entry = trim(rest.substr(0, comma));
+    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    if (entry.empty()) continue;
+    if (settings.size() + bad == kMaxEntries) {
+      problems.push_back(std::string(where) + ": more than " + std::to_string(kMaxEntries) +
+                         " entries; the rest were not read");
+      break;
+    }
+    const size_t eq = entry.find('=');
+    const std::string_view name = trim(entry.substr(0, eq));
+    std::optional<bool> enabled;
+    if (eq != std::string_view::npos && !trim(entry.substr(eq + 1)).empty()) {
+      enabled = parse_bool(entry.substr(eq + 1));
+    } else if (bare_means_true) {
+      enabled = true;
+    }
+    if (!name.empty() && enabled) {
+      settings.push_back({std::string(name), *enabled, std::string(where)});
+    } else if (++bad <= kMaxProblems) {
+      problems.push_back(std::string(where) + ": " + std::string(what) + " entry " + shown(entry) +
+                         " is not NAME=true|false");
+    }
+  }
+  if (bad > kMaxProblems) {
+    problems.push_back(std::string(where) + ": " + std::to_string(bad - kMaxProblems) + " more " +
+                       std::string(what) + " entries are not NAME=true|false");
+  }
+  return settings;
+}
+
+}  // namespace
+
+std::vector<GateSetting> parse_feature_gates_value(std::string_view value, std::string_view where,
+                                                   std::vector<std::string>& problems) {
+  // A gate needs a value: "A" alone is an error for the components.
+  return parse_list<GateSetting>(value, where, "feature gate", false, problems);
+}
+
+std::vector<RuntimeConfigSetting> parse_runtime_config_value(std::string_view value,
+                                                             std::string_view where,
+                                                             std::vector<std::string>& problems) {
+  return parse_list<RuntimeConfigSetting>(value, where, "runtime-config", true, problems);
+}
+
+FeatureSettings extract_feature_settings(const json& object, std::string_view kind,
+                                         std::string_view namespace_, std::string_view name) {
+  FeatureSettings out;
+  try {
+    if (kind == "ConfigMap") {
+      if (namespace_ == kKubeSystem) read_config_map(object, name, out);
+    } else {
+      std::string prefix;
+      if (const json* spec = pod_spec_of(object, kind, prefix)) read_pod_spec(*spec, prefix, out);
+    }
+  } catch (const YAML::Exception& e) {
+    // yaml-cpp may also throw while reading a parsed document (e.g. a bad conversion).
+    out.problems.push_back("the " + std::string(kind) + " could not be read (" + e.msg + ")");
+  }
+  return out;
+}
+
+}  // namespace aksarc

@@ -26,14 +26,14 @@
 namespace aksarc {
 
 struct GateSetting {
-  std::string gate;     // e.g. "InPlacePodVerticalScaling", or "AllAlpha"
+  std::string gate;  // e.g. "InPlacePodVerticalScaling", or "AllAlpha"
   bool enabled = false;
-  std::string where;    // field path a person can find, e.g.
-                        // "data.kubelet featureGates" or "spec.containers[kube-apiserver].command"
+  std::string where;  // field path a person can find, e.g.
+                      // "data.kubelet featureGates" or "spec.containers[kube-apiserver].command"
 };
 
 struct RuntimeConfigSetting {
-  std::string key;      // "resource.k8s.io/v1alpha3", "api/alpha", "api/all"
+  std::string key;  // "resource.k8s.io/v1alpha3", "api/alpha", "api/all"
   bool enabled = false;
   std::string where;
 };
@@ -52,9 +52,17 @@ struct FeatureSettings {
 FeatureSettings extract_feature_settings(const json& object, std::string_view kind,
                                          std::string_view namespace_, std::string_view name);
 
-// Parses a --feature-gates value "A=true,B=false". Entries that are not NAME=true|false (case
-// insensitive, surrounding spaces ignored) are reported in `problems` and skipped.
+// Parses a --feature-gates value "A=true,B=false". Values are read like Go's strconv.ParseBool
+// but case-insensitively (true/t/1, false/f/0); surrounding spaces and quotes are ignored, empty
+// entries skipped. Entries that are not NAME=BOOL are reported in `problems` and skipped.
 std::vector<GateSetting> parse_feature_gates_value(std::string_view value, std::string_view where,
                                                    std::vector<std::string>& problems);
+
+// Parses a --runtime-config value "resource.k8s.io/v1alpha3=true,api/alpha". A key with no value
+// means true (as kube-apiserver reads it); a value that is not a boolean is reported in
+// `problems` and the entry skipped.
+std::vector<RuntimeConfigSetting> parse_runtime_config_value(std::string_view value,
+                                                             std::string_view where,
+                                                             std::vector<std::string>& problems);
 
 }  // namespace aksarc

@@ -3,6 +3,7 @@
 // Answers "what stage is gate G in at minor M?", handling the table's documented quirks
 // (patch-level versions such as "1.31.1", open-ended stages followed by a later stage, overlaps).
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -20,14 +21,17 @@ std::string_view to_string(GateStage stage);
 
 struct GateStageRange {
   GateStage stage = GateStage::kUnknown;
-  KubeVersion from;         // first minor of the stage
-  std::optional<KubeVersion> to;  // last minor, nullopt when open-ended
+  KubeVersion from;  // first version of the stage; a patch the table gives is kept (it orders
+                     // stages that start in the same minor), containment is judged by minor
+  std::optional<KubeVersion> to;  // last minor, nullopt when open-ended. After parse(), an
+                                  // open-ended stage followed by a later one ends just before it
+                                  // and every stage of a removed gate has an end.
 };
 
 struct FeatureGate {
   std::string name;
   std::vector<GateStageRange> stages;  // in table order
-  bool removed = false;  // removed from Kubernetes after its last stage's `to`
+  bool removed = false;                // removed from Kubernetes after its last stage's `to`
 };
 
 class FeatureGateTable {

@@ -1,1 +1,315 @@
-// placeholder: being written
+#include "core/rules/preview_features.h"
+
+#include <map>
+#include <set>
+#include <utility>
+
+#include "core/feature_gate_sources.h"
+
+namespace aksarc {
+namespace {
+
+constexpr std::string_view kRuleId = "PREV-1";
+constexpr std::string_view kWhy =
+    "AKS Arc supports only stable (GA) and beta features of upstream Kubernetes; alpha feature "
+    "gates and alpha APIs are not supported.";
+// Findings one write can produce; a real object has a few. More are summed up in one.
+constexpr size_t kMaxFindings = 20;
+constexpr std::string_view kAlreadyEnabled =
+    " It was already enabled before this change, so the change is allowed, but the cluster stays "
+    "outside AKS Arc support.";
+
+std::string bool_text(bool b) { return b ? "true" : "false"; }
+
+// "ConfigMap kube-system/kubelet-config", "Node node-1", "Pod default/web-*" (generateName).
+std::string object_label(const AdmissionRequest& request) {
+  std::string name(request.name);
+  // Only CREATE and UPDATE are judged, so `object` is the subject of the write.
+  const json* object = request.object;
+  if (name.empty() && object != nullptr) {
+    const json* metadata = object_member(*object, "metadata");
+    if (metadata != nullptr) {
+      name = std::string(string_member(*metadata, "name"));
+      std::string_view generate = string_member(*metadata, "generateName");
+      if (name.empty() && !generate.empty()) name = std::string(generate) + "*";
+    }
+  }
+  if (name.empty()) name = "(unnamed)";
+  std::string kind = request.kind.kind.empty() ? "object" : std::string(request.kind.kind);
+  if (request.namespace_.empty()) return kind + " " + name;
+  return kind + " " + std::string(request.namespace_) + "/" + name;
+}
+
+// The last setting of each gate in each place wins, as components read repeated gates.
+std::vector<GateSetting> effective(const std::vector<GateSetting>& settings) {
+  std::vector<GateSetting> out;
+  std::map<std::pair<std::string, std::string>, size_t> seen;
+  for (const GateSetting& s : settings) {
+    auto [it, inserted] = seen.emplace(std::make_pair(s.gate, s.where), out.size());
+    if (inserted) {
+      out.push_back(s);
+    } else {
+      out[it->second].enabled = s.enabled;
+    }
+  }
+  return out;
+}
+
+// The last minor a removed gate was accepted in.
+std::string last_minor_of(const FeatureGate& gate) {
+  KubeVersion last = gate.stages.front().from;
+  for (const GateStageRange& range : gate.stages) last = std::max(last, range.to.value_or(last));
+  return last.minor_string();
+}
+
+// Splits a runtime-config key "group/version[/resource]" ("api/v1" is the core group).
+std::pair<std::string_view, std::string_view> group_version_of(std::string_view key) {
+  size_t slash = key.find('/');
+  if (slash == std::string_view::npos) return {};
+  std::string_view group = key.substr(0, slash);
+  std::string_view version = key.substr(slash + 1);
+  version = version.substr(0, version.find('/'));
+  return {group == "api" ? std::string_view{} : group, version};
+}
+
+// Judges one write. Holds what every message repeats: the object and the version judged at.
+class Judge {
+ public:
+  Judge(const AdmissionRequest& request, const RuleContext& ctx, std::vector<Finding>& out)
+      : request_(request), ctx_(ctx), out_(out), object_(object_label(request)) {
+    version_ = ctx.cluster_version.minor_string();
+    if (!ctx.cluster_version_known) {
+      note_ = " (cluster version unknown; judged as of " + version_ + ")";
+    } else if (compare_minor(ctx.cluster_version, ctx.data.feature_gates.newest_minor()) > 0) {
+      note_ = " (the data knows Kubernetes up to " +
+              ctx.data.feature_gates.newest_minor().minor_string() + ")";
+    }
+  }
+
+  void alpha_api() {
+    GroupVersionKind gvk =
+        request_.request_kind.version.empty() ? request_.kind : request_.request_kind;
+    GroupVersionResource gvr =
+        request_.request_resource.version.empty() ? request_.resource : request_.request_resource;
+    const AlphaApiTable& apis = ctx_.data.alpha_apis;
+    std::string_view group = gvk.group, version = gvk.version;
+    if (!apis.is_builtin_alpha(group, version)) {
+      if (!apis.is_builtin_alpha(gvr.group, gvr.version)) return;
+      group = gvr.group;
+      version = gvr.version;
+    }
+    std::string gv =
+        group.empty() ? std::string(version) : std::string(group) + "/" + std::string(version);
+    std::string kind = gvk.kind.empty() ? std::string(gvr.resource) : std::string(gvk.kind);
+    // Denying updates of an object that already exists would block its cleanup (finalizers,
+    // status from its controller) without bringing the cluster back into support.
+    bool existed = request_.operation == Operation::kUpdate && request_.old_object != nullptr;
+    std::string message = std::string(kRuleId) + ": " + gv + " " + kind +
+                          " is an alpha API of Kubernetes (" + object_ + ")" + note_ + ". " +
+                          std::string(kWhy);
+    message += existed ? " The object already exists; delete it, or move to a beta or GA version"
+                         " of the API, to return to support."
+                       : " Fix: use a beta or GA version of " + kind +
+                             " if the cluster serves one, or do not use this API.";
+    add(existed ? Severity::kNotice : Severity::kViolation, std::move(message),
+        std::string(kRuleId) + ": alpha API " + gv + " " + kind + (existed ? " (existing)" : ""));
+  }
+
+  void gates(const FeatureSettings& now, const FeatureSettings& before) {
+    std::set<std::string, std::less<>> old;
+    for (const GateSetting& o : effective(before.gates)) {
+      if (o.enabled) old.insert(o.gate);
+    }
+    for (const GateSetting& s : effective(now.gates)) gate(s, old.count(s.gate) != 0);
+  }
+
+  void runtime_config(const FeatureSettings& now, const FeatureSettings& before) {
+    std::set<std::string, std::less<>> old;
+    for (const RuntimeConfigSetting& o : before.runtime_config) {
+      if (o.enabled) old.insert(o.key);
+    }
+    for (const RuntimeConfigSetting& s : now.runtime_config) {
+      if (!s.enabled) continue;
+      auto [group, version] = group_version_of(s.key);
+      std::string what;
+      if (s.key == "api/all") {
+        what = "api/all=true turns on every API version of Kubernetes, alpha ones included";
+      } else if (s.key == "api/alpha") {
+        what = "api/alpha=true turns on every alpha API version of Kubernetes";
+      } else if (ctx_.data.alpha_apis.is_builtin_alpha(group, version)) {
+        what = s.key + " is an alpha API of Kubernetes";
+      } else {
+        continue;
+      }
+      violation(old.count(s.key) != 0, "runtime-config " + s.key + "=true", what, s.key + "=true",
+                s.where);
+    }
+  }
+
+  // One finding for those beyond the cap; a violation among them keeps the write denied.
+  void finish() {
+    if (held_back_ == 0) return;
+    out_.push_back({std::string(kRuleId),
+                    held_back_violation_ ? Severity::kViolation : Severity::kNotice,
+                    std::string(kRuleId) + ": " + object_ + ": " + std::to_string(held_back_) +
+                        " more PREV-1 findings not shown" +
+                        (held_back_violation_ ? ", alpha settings among them." : "."),
+                    std::string(kRuleId) + ": " + std::to_string(held_back_) +
+                        " more findings in " + object_});
+  }
+
+  void problems(const FeatureSettings& now) {
+    for (const std::string& problem : now.problems) {
+      add(Severity::kNotice,
+          std::string(kRuleId) + ": " + object_ + ": " + problem +
+              "; the feature gates there could not be checked.",
+          std::string(kRuleId) + ": could not read feature gates in " + object_);
+    }
+  }
+
+ private:
+  void gate(const GateSetting& s, bool before_too) {
+    const std::string setting = s.gate + "=" + bool_text(s.enabled);
+    if (s.gate == "AllAlpha" || s.gate == "AllBeta") {
+      if (s.gate == "AllAlpha" && s.enabled) {
+        violation(before_too, "AllAlpha=true",
+                  "AllAlpha=true turns on every alpha feature gate of Kubernetes " + version_,
+                  setting, s.where);
+      }
+      return;
+    }
+    const FeatureGate* known = ctx_.data.feature_gates.find(s.gate);
+    switch (ctx_.data.feature_gates.stage_at(s.gate, ctx_.cluster_version)) {
+      case GateStage::kAlpha:
+        if (s.enabled) {
+          violation(before_too, "alpha feature gate " + setting,
+                    "feature gate " + s.gate + " is alpha in Kubernetes " + version_, setting,
+                    s.where);
+        }
+        return;
+      case GateStage::kDeprecated:
+        if (s.enabled) {
+          notice(s, "deprecated",
+                 "feature gate " + s.gate + " is deprecated in Kubernetes " + version_ +
+                     " and will be removed",
+                 "Plan to remove " + setting + " from " + s.where + ".");
+        }
+        return;
+      case GateStage::kRemoved:
+        notice(s, "removed",
+               "feature gate " + s.gate + " is removed in Kubernetes " + version_ +
+                   " (last accepted in " + last_minor_of(*known) +
+                   "); the component will refuse to start",
+               "Remove " + setting + " from " + s.where + ".");
+        return;
+      case GateStage::kUnknown:
+        unknown(s, known, setting);
+        return;
+      case GateStage::kBeta:
+      case GateStage::kStable:
+        return;
+    }
+  }
+
+  void unknown(const GateSetting& s, const FeatureGate* known, const std::string& setting) {
+    if (known != nullptr) {
+      notice(s, "not yet existing",
+             "feature gate " + s.gate + " does not exist yet in Kubernetes " + version_ +
+                 " (it first appears in " + known->stages.front().from.minor_string() +
+                 "); the component will refuse to start",
+             "Remove " + setting + " from " + s.where + ".");
+      return;
+    }
+    notice(s, "unknown",
+           "unknown feature gate " + s.gate + " (not in the Kubernetes " + version_ +
+               " table); its stage cannot be checked and the component may refuse to start",
+           "Check the spelling, or remove " + setting + " from " + s.where + ".");
+  }
+
+  // A gate that is not alpha but worth telling about; `label` qualifies it in the summary.
+  void notice(const GateSetting& s, std::string_view label, const std::string& what,
+              const std::string& fix) {
+    add(Severity::kNotice,
+        std::string(kRuleId) + ": " + object_ + " sets " + s.gate + "=" + bool_text(s.enabled) +
+            " in " + s.where + ": " + what + note_ + ". " + fix,
+        std::string(kRuleId) + ": " + std::string(label) + " feature gate " + s.gate + " in " +
+            object_);
+  }
+
+  // `title` names the setting in the summary, `what` says why it is alpha, `setting` is what to
+  // remove from `where`.
+  void violation(bool before_too, const std::string& title, const std::string& what,
+                 const std::string& setting, const std::string& where) {
+    std::string message = std::string(kRuleId) + ": " + object_ + " sets " + setting + " in " +
+                          where + ": " + what + note_ + ". " + std::string(kWhy);
+    std::string summary = std::string(kRuleId) + ": " + title + " in " + object_;
+    if (before_too) {
+      message += std::string(kAlreadyEnabled) + " Remove " + setting + " from " + where +
+                 " to return to support.";
+      add(Severity::kNotice, std::move(message), summary + " (already enabled)");
+      return;
+    }
+    message += " Fix: remove " + setting + " from " + where + ".";
+    add(Severity::kViolation, std::move(message), std::move(summary));
+  }
+
+  void add(Severity severity, std::string message, std::string summary) {
+    if (added_ == kMaxFindings) {
+      ++held_back_;
+      held_back_violation_ |= severity == Severity::kViolation;
+      return;
+    }
+    ++added_;
+    out_.push_back({std::string(kRuleId), severity, std::move(message), std::move(summary)});
+  }
+
+  const AdmissionRequest& request_;
+  const RuleContext& ctx_;
+  std::vector<Finding>& out_;
+  std::string object_;
+  std::string version_;
+  std::string note_;
+  size_t added_ = 0;
+  size_t held_back_ = 0;
+  bool held_back_violation_ = false;
+};
+
+FeatureSettings settings_of(const json* object, const AdmissionRequest& request) {
+  if (object == nullptr) return {};
+  std::string_view name = request.name;
+  const json* metadata = object_member(*object, "metadata");
+  if (name.empty() && metadata != nullptr) name = string_member(*metadata, "name");
+  return extract_feature_settings(*object, request.kind.kind, request.namespace_, name);
+}
+
+class PreviewFeaturesRule : public Rule {
+ public:
+  std::string_view id() const override { return kRuleId; }
+
+  void evaluate(const AdmissionRequest& request, const RuleContext& ctx,
+                std::vector<Finding>& out) const override {
+    if (request.operation != Operation::kCreate && request.operation != Operation::kUpdate) return;
+    if (request.object == nullptr) return;
+    // A status write cannot change what an object enables (the API server ignores its spec), and
+    // controllers write status often: judging it would only repeat warnings to them.
+    if (request.sub_resource == "status") return;
+    Judge judge(request, ctx, out);
+    judge.alpha_api();
+    const FeatureSettings now = settings_of(request.object, request);
+    const FeatureSettings before = request.operation == Operation::kUpdate
+                                       ? settings_of(request.old_object, request)
+                                       : FeatureSettings{};
+    judge.gates(now, before);
+    judge.runtime_config(now, before);
+    judge.problems(now);
+    judge.finish();
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Rule> make_preview_features_rule() {
+  return std::make_unique<PreviewFeaturesRule>();
+}
+
+}  // namespace aksarc
