@@ -1,6 +1,7 @@
+#include "core/actors.h"
+
 #include <doctest/doctest.h>
 
-#include "core/actors.h"
 #include "test_support.h"
 
 using namespace aksarc::testing;
@@ -23,8 +24,8 @@ TEST_CASE("a kubelet is exempt for its own node only, and only with system:nodes
   CHECK_FALSE(exempt(node_req(user("system:node:n1", {"system:authenticated"}))));
   CHECK_FALSE(exempt(node_req(user("system:node:", {"system:nodes"}), "")));
   // Writing its pods' status or events is not about another node.
-  CHECK(exempt(request("UPDATE", "pods", "Pod", "kube-system", "p", user("system:node:n1",
-                                                                         {"system:nodes"}))));
+  CHECK(exempt(request("UPDATE", "pods", "Pod", "kube-system", "p",
+                       user("system:node:n1", {"system:nodes"}))));
 }
 
 TEST_CASE("control-plane components and system service accounts are exempt") {

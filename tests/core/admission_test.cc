@@ -1,6 +1,7 @@
+#include "core/admission.h"
+
 #include <doctest/doctest.h>
 
-#include "core/admission.h"
 #include "test_support.h"
 
 using namespace aksarc::testing;
@@ -11,9 +12,8 @@ json node(const std::string& hostname) {
   return {{"metadata", {{"name", "n1"}, {"labels", {{"kubernetes.io/hostname", hostname}}}}}};
 }
 json relabel_review(const char* version = "admission.k8s.io/v1") {
-  return wrap(request("UPDATE", "nodes", "Node", "", "n1", user("kubernetes-admin",
-                                                                 {"system:masters"}),
-                      node("b"), node("a")),
+  return wrap(request("UPDATE", "nodes", "Node", "", "n1",
+                      user("kubernetes-admin", {"system:masters"}), node("b"), node("a")),
               version);
 }
 aksarc::ReviewOutcome run(const json& doc, const std::string& yaml = "clusterVersion: \"1.30\"\n") {
@@ -72,8 +72,8 @@ TEST_CASE("modes: warn and audit never deny; dry-run records only") {
 
 TEST_CASE("one rule in deny mode denies even when another only warns") {
   json before = {{"metadata", {{"name", "kube-system"}}}};
-  auto out = run(wrap(request("DELETE", "namespaces", "Namespace", "", "kube-system",
-                              user("admin"), nullptr, before)),
+  auto out = run(wrap(request("DELETE", "namespaces", "Namespace", "", "kube-system", user("admin"),
+                              nullptr, before)),
                  "clusterVersion: \"1.30\"\nrules: {NODE-2: warn}\n");
   CHECK(response(out).at("allowed") == false);
   CHECK(response(out).at("auditAnnotations").at("rule") == "MGD-1");
@@ -114,10 +114,10 @@ TEST_CASE("malformed input gets an errored review, never an exception") {
 }
 
 TEST_CASE("the uid of a malformed request is still echoed when present") {
-  auto out = aksarc::review_text(
-      R"({"kind":"AdmissionReview","apiVersion":"admission.k8s.io/v1beta1",)"
-      R"("request":{"uid":"abc","operation":"MERGE"}})",
-      *policy());
+  auto out =
+      aksarc::review_text(R"({"kind":"AdmissionReview","apiVersion":"admission.k8s.io/v1beta1",)"
+                          R"("request":{"uid":"abc","operation":"MERGE"}})",
+                          *policy());
   CHECK(out.review.at("apiVersion") == "admission.k8s.io/v1beta1");
   CHECK(out.review.at("response").at("uid") == "abc");
 }
@@ -144,8 +144,8 @@ TEST_CASE("huge strings pass through and warnings stay short") {
   json before = {{"metadata", {{"name", "n1"}, {"labels", {{"kubernetes.io/hostname", "a"}}}}}};
   json after = {{"metadata", {{"name", "n1"}, {"labels", {{"kubernetes.io/hostname", huge}}}}}};
   const std::string warn = "clusterVersion: \"1.30\"\nrules: {NODE-2: warn}\n";
-  auto out = run(wrap(request("UPDATE", "nodes", "Node", "", "n1", user("admin"), after, before)),
-                 warn);
+  auto out =
+      run(wrap(request("UPDATE", "nodes", "Node", "", "n1", user("admin"), after, before)), warn);
   const json& r = out.review.at("response");
   CHECK(r.at("allowed") == true);
   REQUIRE(r.at("warnings").size() == 1);
@@ -155,8 +155,8 @@ TEST_CASE("huge strings pass through and warnings stay short") {
   std::string wide;
   for (int i = 0; i < 200; ++i) wide += "\xc3\xa9";  // é
   json a2 = {{"metadata", {{"name", "n1"}, {"labels", {{"kubernetes.io/" + wide, "a"}}}}}};
-  auto out2 = run(wrap(request("UPDATE", "nodes", "Node", "", "n1", user("admin"), a2, before)),
-                  warn);
+  auto out2 =
+      run(wrap(request("UPDATE", "nodes", "Node", "", "n1", user("admin"), a2, before)), warn);
   REQUIRE(out2.review.at("response").at("warnings").size() == 2);  // key added, hostname removed
   int cut = 0;
   for (const json& w : out2.review.at("response").at("warnings")) {

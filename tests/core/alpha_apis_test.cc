@@ -3,18 +3,12 @@
 #include <doctest/doctest.h>
 
 #include "core/policy_data.h"
+#include "test_support.h"
 
 namespace aksarc {
 namespace {
 
-const AlphaApiTable& apis() {
-  static const std::shared_ptr<const PolicyData> loaded = [] {
-    auto r = load_embedded_policy_data();
-    REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().message));
-    return r.value();
-  }();
-  return loaded->alpha_apis;
-}
+const AlphaApiTable& apis() { return testing::embedded_data().alpha_apis; }
 
 }  // namespace
 

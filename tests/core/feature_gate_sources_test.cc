@@ -6,32 +6,14 @@
 #include <fstream>
 #include <sstream>
 
+#include "test_support.h"
+
 namespace aksarc {
 namespace {
 
-std::string read_testdata(const std::string& name) {
-  std::ifstream in(std::string(AKSARC_TESTDATA_DIR) + "/clusters/" + name, std::ios::binary);
-  REQUIRE_MESSAGE(in.good(), name);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
+using testing::read_testdata;
 
-// YAML fixtures as JSON, the way the API server hands objects over. Every scalar becomes a
-// string: extraction reads only strings.
-json to_json(const YAML::Node& node) {
-  if (node.IsMap()) {
-    json out = json::object();
-    for (const auto& kv : node) out[kv.first.Scalar()] = to_json(kv.second);
-    return out;
-  }
-  if (node.IsSequence()) {
-    json out = json::array();
-    for (const auto& item : node) out.push_back(to_json(item));
-    return out;
-  }
-  return node.IsScalar() ? json(node.Scalar()) : json(nullptr);
-}
+using testing::to_json;
 
 json yaml_fixture(const std::string& name) { return to_json(YAML::Load(read_testdata(name))); }
 

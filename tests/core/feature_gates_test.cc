@@ -6,18 +6,12 @@
 
 #include "core/embedded_data.h"
 #include "core/policy_data.h"
+#include "test_support.h"
 
 namespace aksarc {
 namespace {
 
-const PolicyData& data() {
-  static const std::shared_ptr<const PolicyData> loaded = [] {
-    auto r = load_embedded_policy_data();
-    REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().message));
-    return r.value();
-  }();
-  return *loaded;
-}
+const PolicyData& data() { return testing::embedded_data(); }
 
 const FeatureGateTable& gates() { return data().feature_gates; }
 

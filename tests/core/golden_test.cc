@@ -80,7 +80,8 @@ TEST_CASE("golden admission reviews") {
   for (const auto& entry : fs::directory_iterator(dir)) {
     const std::string file = entry.path().filename().string();
     const std::string suffix = ".request.json";
-    if (file.size() <= suffix.size() || file.substr(file.size() - suffix.size()) != suffix) continue;
+    if (file.size() <= suffix.size() || file.substr(file.size() - suffix.size()) != suffix)
+      continue;
     const std::string name = file.substr(0, file.size() - suffix.size());
     CAPTURE(name);
     ++cases;

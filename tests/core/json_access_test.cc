@@ -1,6 +1,6 @@
-#include <doctest/doctest.h>
-
 #include "core/json_access.h"
+
+#include <doctest/doctest.h>
 
 using aksarc::json;
 

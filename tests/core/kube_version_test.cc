@@ -1,6 +1,6 @@
-#include <doctest/doctest.h>
-
 #include "core/kube_version.h"
+
+#include <doctest/doctest.h>
 
 using aksarc::KubeVersion;
 using aksarc::parse_kube_version;

@@ -1,6 +1,7 @@
+#include "core/rules/node_metadata.h"
+
 #include <doctest/doctest.h>
 
-#include "core/rules/node_metadata.h"
 #include "test_support.h"
 
 using namespace aksarc::testing;
@@ -8,8 +9,9 @@ using aksarc::json;
 
 namespace {
 json node(json labels, json annotations = json::object()) {
-  return {{"metadata", {{"name", "n1"}, {"labels", std::move(labels)},
-                        {"annotations", std::move(annotations)}}}};
+  return {
+      {"metadata",
+       {{"name", "n1"}, {"labels", std::move(labels)}, {"annotations", std::move(annotations)}}}};
 }
 std::vector<aksarc::Finding> judge(const json& after, const json& before,
                                    const std::string& op = "UPDATE") {
@@ -32,9 +34,9 @@ TEST_CASE("protected domains cover their subdomains, not look-alikes") {
   CHECK(protected_key("msft.microsoft/nodepool-name"));
   CHECK(protected_key("kubernetes.azure.com/mode"));
   CHECK(protected_key("projectcalico.org/IPv4Address"));
-  CHECK_FALSE(protected_key("mykubernetes.io/x"));   // not a subdomain
+  CHECK_FALSE(protected_key("mykubernetes.io/x"));  // not a subdomain
   CHECK_FALSE(protected_key("kubernetes.io.evil.com/x"));
-  CHECK_FALSE(protected_key("team"));                // unprefixed keys are the user's
+  CHECK_FALSE(protected_key("team"));  // unprefixed keys are the user's
   CHECK_FALSE(protected_key("contoso.com/team"));
   CHECK_FALSE(protected_key("kubectl.kubernetes.io/last-applied-configuration"));  // user tool
 }
@@ -64,8 +66,8 @@ TEST_CASE("only Node UPDATEs are judged") {
   CHECK(judge(after, nullptr).empty());  // no oldObject: nothing to compare
   CHECK(judge(after, after).empty());
   auto rule = aksarc::make_node_metadata_rule();
-  CHECK(findings_of(*rule, request("UPDATE", "pods", "Pod", "default", "n1", user("admin"), after,
-                                   before),
+  CHECK(findings_of(*rule,
+                    request("UPDATE", "pods", "Pod", "default", "n1", user("admin"), after, before),
                     *policy())
             .empty());
   // Labels missing entirely on one side are compared as an empty map.

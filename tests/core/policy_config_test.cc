@@ -1,6 +1,6 @@
-#include <doctest/doctest.h>
-
 #include "core/policy_config.h"
+
+#include <doctest/doctest.h>
 
 using aksarc::Mode;
 
@@ -72,11 +72,13 @@ TEST_CASE("an empty file keeps the defaults") {
 }
 
 TEST_CASE("bad configuration is an error naming the key") {
-  CHECK(error_of("rules:\n  NODE-9: deny\n").find("unknown rule ID \"NODE-9\"") != std::string::npos);
+  CHECK(error_of("rules:\n  NODE-9: deny\n").find("unknown rule ID \"NODE-9\"") !=
+        std::string::npos);
   CHECK(error_of("rules:\n  NODE-2: block\n").find("rules.NODE-2") != std::string::npos);
   CHECK(error_of("dryRun: perhaps\n").find("dryRun") != std::string::npos);
   CHECK(error_of("clusterVersion: latest\n").find("clusterVersion") != std::string::npos);
-  CHECK(error_of("protectedDomain: [a]\n").find("protectedDomain: unknown key") != std::string::npos);
+  CHECK(error_of("protectedDomain: [a]\n").find("protectedDomain: unknown key") !=
+        std::string::npos);
   CHECK(error_of("systemNamespaces: kube-system\n").find("expected a list") != std::string::npos);
   CHECK(error_of("exemptions:\n  serviceAccounts: [default]\n").find("namespace:name") !=
         std::string::npos);

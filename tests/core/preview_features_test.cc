@@ -6,40 +6,16 @@
 #include <fstream>
 #include <sstream>
 
+#include "test_support.h"
+
 namespace aksarc {
 namespace {
 
-const PolicyData& data() {
-  static const std::shared_ptr<const PolicyData> loaded = [] {
-    auto r = load_embedded_policy_data();
-    REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().message));
-    return r.value();
-  }();
-  return *loaded;
-}
+const PolicyData& data() { return testing::embedded_data(); }
 
-std::string read_testdata(const std::string& name) {
-  std::ifstream in(std::string(AKSARC_TESTDATA_DIR) + "/clusters/" + name, std::ios::binary);
-  REQUIRE_MESSAGE(in.good(), name);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
+using testing::read_testdata;
 
-// YAML fixtures as JSON (every scalar a string: extraction reads only strings).
-json to_json(const YAML::Node& node) {
-  if (node.IsMap()) {
-    json out = json::object();
-    for (const auto& kv : node) out[kv.first.Scalar()] = to_json(kv.second);
-    return out;
-  }
-  if (node.IsSequence()) {
-    json out = json::array();
-    for (const auto& item : node) out.push_back(to_json(item));
-    return out;
-  }
-  return node.IsScalar() ? json(node.Scalar()) : json(nullptr);
-}
+using testing::to_json;
 
 constexpr GroupVersionKind kConfigMap{"", "v1", "ConfigMap"};
 constexpr GroupVersionResource kConfigMaps{"", "v1", "configmaps"};

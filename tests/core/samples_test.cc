@@ -56,8 +56,8 @@ json load_sample(const fs::path& p) {
   std::ifstream in(p);
   json doc = json::parse(in);
   if (doc.is_object() && !doc.contains("request") && doc.contains("operation")) {
-    return json{{"apiVersion", "admission.k8s.io/v1"}, {"kind", "AdmissionReview"},
-                {"request", doc}};
+    return json{
+        {"apiVersion", "admission.k8s.io/v1"}, {"kind", "AdmissionReview"}, {"request", doc}};
   }
   return doc;
 }
@@ -78,8 +78,8 @@ TEST_CASE("real-world AdmissionReview samples get the decision the policy requir
     aksarc::ReviewOutcome out = aksarc::review_text(doc.dump(), *policy.value());
     CHECK(out.record.decision == c.decision);
     const json& resp = out.review.at("response");
-    const bool should_allow = std::string(c.decision) == "allow" ||
-                              std::string(c.decision) == "exempt";
+    const bool should_allow =
+        std::string(c.decision) == "allow" || std::string(c.decision) == "exempt";
     CHECK(resp.at("allowed").get<bool>() == should_allow);
     // The answer speaks the version it was asked in, and echoes a present uid.
     std::string asked = doc.value("apiVersion", "");
