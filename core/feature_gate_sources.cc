@@ -7,8 +7,22 @@
 #include <optional>
 #include <utility>
 
+#include "core/feature_gate_internal.h"
+
 namespace aksarc {
+
+namespace gate_internal {
+std::string shown(std::string_view s) {
+  constexpr size_t kMax = 60;
+  return "\"" + std::string(s.substr(0, kMax)) + (s.size() > kMax ? "...\"" : "\"");
+}
+}  // namespace gate_internal
+
 namespace {
+
+using gate_internal::kMaxEntries;
+using gate_internal::kMaxProblems;
+using gate_internal::shown;
 
 constexpr std::string_view kKubeSystem = "kube-system";
 constexpr std::string_view kFeatureGatesFlag = "--feature-gates";
@@ -17,9 +31,6 @@ constexpr std::string_view kRuntimeConfigFlag = "--runtime-config";
 constexpr std::array<std::string_view, 6> kComponents = {
     "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kube-proxy", "kubelet",
     "hyperkube"};
-// Caps on what one value or map yields (see parse_list).
-constexpr size_t kMaxEntries = 1000;
-constexpr size_t kMaxProblems = 5;
 constexpr size_t kMaxExpansion = size_t{1} << 20;  // bytes of $(VAR) expansion per object
 // Shell words after which a script starts a new command.
 constexpr std::array<std::string_view, 6> kCommandStarters = {"exec", "&&", "||", ";", "|", "&"};
@@ -72,12 +83,6 @@ std::optional<bool> parse_bool(std::string_view text) {
   if (v == "true" || v == "t" || v == "1") return true;
   if (v == "false" || v == "f" || v == "0") return false;
   return std::nullopt;
-}
-
-// Untrusted text quoted into a problem sentence, cut so one bad value cannot flood a warning.
-std::string shown(std::string_view s) {
-  constexpr size_t kMax = 60;
-  return "\"" + std::string(s.substr(0, kMax)) + (s.size() > kMax ? "...\"" : "\"");
 }
 
 // ---- Kubernetes components ------------------------------------------------------------------
@@ -294,123 +299,6 @@ void read_pod_spec(const json& spec, const std::string& prefix, FeatureSettings&
   }
 }
 
-// ---- ConfigMaps -------------------------------------------------------------------------------
-
-// The value of `key` in a YAML mapping, or a Null node. Iterating avoids yaml-cpp's operator[],
-// which inserts into non-const nodes and returns nodes that throw on use when the key is missing.
-YAML::Node child(const YAML::Node& node, std::string_view key) {
-  if (!node.IsMap()) return YAML::Node();
-  for (const auto& entry : node) {
-    if (entry.first.IsScalar() && entry.first.Scalar() == key) return entry.second;
-  }
-  return YAML::Node();
-}
-
-// Parses embedded YAML; a syntax error becomes a problem sentence naming `where`.
-std::optional<YAML::Node> load_yaml(std::string_view text, const std::string& where,
-                                    std::vector<std::string>& problems) {
-  try {
-    return YAML::Load(std::string(text));
-  } catch (const YAML::Exception& e) {
-    std::string at = e.mark.is_null() ? std::string()
-                                      : " at line " + std::to_string(e.mark.line + 1) +
-                                            ", column " + std::to_string(e.mark.column + 1);
-    problems.push_back(where + " is not valid YAML" + at + " (" + e.msg + ")");
-    return std::nullopt;
-  }
-}
-
-// A config file's `featureGates: {Name: bool}` (KubeletConfiguration, KubeProxyConfiguration).
-void read_feature_gate_map(const YAML::Node& doc, const std::string& where, FeatureSettings& out) {
-  const YAML::Node gates = child(doc, "featureGates");
-  if (gates.IsNull()) return;
-  if (!gates.IsMap()) {
-    out.problems.push_back(where + " is not a map of gate names to true/false");
-    return;
-  }
-  size_t read = 0, bad = 0;
-  for (const auto& entry : gates) {
-    if (++read > kMaxEntries) break;
-    bool enabled = false;
-    if (!entry.first.IsScalar() || !YAML::convert<bool>::decode(entry.second, enabled)) {
-      std::string name = entry.first.IsScalar() ? entry.first.Scalar() : "?";
-      if (++bad <= kMaxProblems) {
-        out.problems.push_back(where + ": " + shown(name) + " is not set to true or false");
-      }
-      continue;
-    }
-    out.gates.push_back({entry.first.Scalar(), enabled, where});
-  }
-}
-
-void read_component_config(const json& data, std::string_view key, FeatureSettings& out) {
-  std::string_view text = string_member(data, key);
-  const std::string where = "data." + std::string(key);
-  auto doc = load_yaml(text, where, out.problems);
-  if (!doc || doc->IsNull()) return;
-  if (!doc->IsMap()) {
-    out.problems.push_back(where + " is not a YAML mapping (a component configuration)");
-    return;
-  }
-  read_feature_gate_map(*doc, where + " featureGates", out);
-}
-
-// One kubeadm extraArgs argument, from v1beta3's map or v1beta4's [{name, value}] list.
-void read_extra_arg(std::string_view name, const std::string& value, const std::string& where,
-                    bool api_server, FeatureSettings& out) {
-  if (name == kFeatureGatesFlag.substr(2)) {
-    for (auto& s : parse_feature_gates_value(value, where, out.problems)) out.gates.push_back(s);
-  } else if (api_server && name == kRuntimeConfigFlag.substr(2)) {
-    for (auto& s : parse_runtime_config_value(value, where, out.problems)) {
-      out.runtime_config.push_back(s);
-    }
-  }
-}
-
-void read_extra_args(const YAML::Node& args, const std::string& base, bool api_server,
-                     FeatureSettings& out) {
-  if (args.IsMap()) {
-    for (const auto& entry : args) {
-      if (!entry.first.IsScalar() || !entry.second.IsScalar()) continue;
-      std::string name = entry.first.Scalar();
-      read_extra_arg(name, entry.second.Scalar(), base + " " + name, api_server, out);
-    }
-  } else if (args.IsSequence()) {
-    for (const auto& entry : args) {
-      const YAML::Node name = child(entry, "name");
-      const YAML::Node value = child(entry, "value");
-      if (!name.IsScalar() || !value.IsScalar()) continue;
-      read_extra_arg(name.Scalar(), value.Scalar(), base + " " + name.Scalar(), api_server, out);
-    }
-  }
-}
-
-// kubeadm's ClusterConfiguration. Its own top-level `featureGates` are kubeadm's gates (e.g.
-// EtcdLearnerMode), not Kubernetes', and are not read.
-void read_kubeadm_config(const json& data, FeatureSettings& out) {
-  auto doc = load_yaml(string_member(data, "ClusterConfiguration"), "data.ClusterConfiguration",
-                       out.problems);
-  if (!doc || !doc->IsMap()) return;
-  for (const char* component : {"apiServer", "controllerManager", "scheduler"}) {
-    const YAML::Node args = child(child(*doc, component), "extraArgs");
-    const std::string base = "data.ClusterConfiguration " + std::string(component) + ".extraArgs";
-    read_extra_args(args, base, std::string_view(component) == "apiServer", out);
-  }
-}
-
-void read_config_map(const json& object, std::string_view name, FeatureSettings& out) {
-  const json* data = object_member(object, "data");
-  if (data == nullptr) return;
-  // kubeadm before 1.24 named it kubelet-config-1.NN.
-  if (name == "kubelet-config" || name.substr(0, 17) == "kubelet-config-1.") {
-    read_component_config(*data, "kubelet", out);
-  } else if (name == "kube-proxy") {
-    read_component_config(*data, "config.conf", out);
-  } else if (name == "kubeadm-config") {
-    read_kubeadm_config(*data, out);
-  }
-}
-
 // Parses "NAME=BOOL,NAME=BOOL" into settings {name, enabled, where}; `bare_means_true` accepts
 // "NAME" alone as NAME=true (runtime-config). Bad entries become problems naming `what`. Both are
 // capped: a real component sets a few dozen gates, and a hostile value must not turn a small
@@ -473,7 +361,7 @@ FeatureSettings extract_feature_settings(const json& object, std::string_view ki
   FeatureSettings out;
   try {
     if (kind == "ConfigMap") {
-      if (namespace_ == kKubeSystem) read_config_map(object, name, out);
+      if (namespace_ == kKubeSystem) gate_internal::read_kube_system_config_map(object, name, out);
     } else {
       std::string prefix;
       if (const json* spec = pod_spec_of(object, kind, prefix)) read_pod_spec(*spec, prefix, out);
