@@ -76,10 +76,11 @@ fuzz-build: deps-fuzz
 	  -DAKSARC_FUZZ=ON -DAKSARC_WERROR=$(WERROR) >/dev/null
 	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_admission
 
+# New inputs go to fuzz/corpus-work (git-ignored); the fixtures are read-only seeds.
 fuzz: fuzz-build
 	@mkdir -p fuzz/corpus-work
 	$(FUZZ_BUILD)/fuzz/fuzz_admission -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
-	  fuzz/corpus-work tests/testdata/admission fuzz/seeds
+	  fuzz/corpus-work tests/testdata/admission tests/testdata/samples/admission
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) compile_commands.json
