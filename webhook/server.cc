@@ -1,1 +1,376 @@
-// placeholder: being written
+#include "webhook/server.h"
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <cctype>
+#include <cerrno>
+#include <charconv>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <cstring>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+#include "core/admission.h"
+
+namespace aksarc::webhook {
+namespace {
+
+using httplib::Request;
+using httplib::Response;
+using HandlerResponse = httplib::Server::HandlerResponse;
+
+constexpr const char* kText = "text/plain; charset=utf-8";
+constexpr const char* kJson = "application/json";
+constexpr size_t kMaxEchoedHeader = 64;
+
+struct Route {
+  const char* path;
+  const char* method;
+};
+constexpr Route kRoutes[] = {
+    {"/validate", "POST"}, {"/healthz", "GET"}, {"/readyz", "GET"}, {"/metrics", "GET"}};
+
+const Route* find_route(const std::string& path) {
+  for (const auto& r : kRoutes) {
+    if (path == r.path) return &r;
+  }
+  return nullptr;
+}
+
+std::string body_for_status(int status) {
+  switch (status) {
+    case 400:
+      return "bad request: not a well-formed HTTP/1.1 request\n";
+    case 404:
+      return "not found: the endpoints are /validate, /healthz, /readyz and /metrics\n";
+    case 413:
+      return "request body too large: the limit is " + std::to_string(kMaxRequestBodyBytes) +
+             " bytes (7 MiB)\n";
+    case 414:
+      return "request URI too long\n";
+    case 500:
+      return "internal error\n";
+    default:
+      return "HTTP " + std::to_string(status) + "\n";
+  }
+}
+
+// Fills in a body for errors httplib answers itself (413, 400, 414); handler bodies stay.
+HandlerResponse on_error(const Request&, Response& res) {
+  if (!res.body.empty()) return HandlerResponse::Unhandled;
+  res.set_content(body_for_status(res.status), kText);
+  return HandlerResponse::Handled;
+}
+
+std::string errored_review(int code, std::string_view message) {
+  json review = {
+      {"apiVersion", "admission.k8s.io/v1"},
+      {"kind", "AdmissionReview"},
+      {"response",
+       {{"uid", ""}, {"allowed", false}, {"status", {{"code", code}, {"message", message}}}}}};
+  return review.dump();
+}
+
+// Refuses a too-large body before the client sends it (curl sends Expect for large bodies).
+int on_expect_continue(const Request& req, Response& res) {
+  std::string length = req.get_header_value("Content-Length");
+  uint64_t n = 0;
+  auto [end, ec] = std::from_chars(length.data(), length.data() + length.size(), n);
+  if (ec == std::errc() && end == length.data() + length.size() && n > kMaxRequestBodyBytes) {
+    res.status = 413;
+    return 413;
+  }
+  return 100;
+}
+
+void method_not_allowed(const Request& req, Response& res) {
+  const Route* route = find_route(req.path);
+  if (!route) {
+    res.status = 404;
+    res.set_content(body_for_status(404), kText);
+    return;
+  }
+  res.status = 405;
+  res.set_header("Allow", route->method);
+  res.set_content(
+      std::string("method not allowed: ") + route->path + " accepts " + route->method + " only\n",
+      kText);
+}
+
+// SO_REUSEADDR lets a restart bind while old connections linger in TIME_WAIT. httplib's default
+// also sets SO_REUSEPORT, which would let a second process bind the same port silently.
+void socket_options(socket_t sock) {
+  int yes = 1;
+  setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+}
+
+}  // namespace
+
+// Deadlines for whole phases of a connection. httplib's timeouts apply to each read, so a client
+// that sends one byte just inside every read timeout would hold a worker thread forever; here a
+// watchdog shuts the socket down once a phase overruns:
+//   TLS handshake                                      read timeout
+//   handshake done / response sent -> request headers  idle timeout + read timeout
+//   headers read -> body read                          read timeout
+//   handler running -> response sent                   none (our own work)
+// Connections are found through OpenSSL callbacks (info callback on the SSL_CTX; an ex-data slot
+// whose free callback forgets the connection when httplib frees the SSL, before it closes the
+// socket, so a shut-down descriptor is always still this connection's).
+class ConnectionDeadlines {
+ public:
+  ConnectionDeadlines(std::chrono::seconds read, std::chrono::seconds idle)
+      : read_(read), idle_(idle), watchdog_([this] { watch(); }) {}
+
+  ~ConnectionDeadlines() {
+    {
+      std::lock_guard lock(mu_);
+      stopping_ = true;
+    }
+    cv_.notify_all();
+    watchdog_.join();
+  }
+
+  // Returns false if OpenSSL refused the ex-data slot.
+  bool install(SSL_CTX& ctx) {
+    if (ssl_index() < 0 || ctx_index() < 0) return false;
+    if (SSL_CTX_set_ex_data(&ctx, ctx_index(), this) != 1) return false;
+    SSL_CTX_set_info_callback(&ctx, &ConnectionDeadlines::on_info);
+    return true;
+  }
+
+  void headers_read(const SSL* ssl) { set(ssl, read_); }
+  void handler_running(const SSL* ssl) { set(ssl, Clock::duration::max()); }
+  void response_sent(const SSL* ssl) { set(ssl, idle_ + read_); }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  struct Entry {
+    int fd = -1;
+    Clock::time_point deadline = Clock::time_point::max();
+  };
+
+  static int ssl_index() {
+    static const int index = SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, &on_free);
+    return index;
+  }
+  static int ctx_index() {
+    static const int index = SSL_CTX_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
+    return index;
+  }
+
+  static void on_info(const SSL* ssl, int where, int) {
+    auto* self =
+        static_cast<ConnectionDeadlines*>(SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), ctx_index()));
+    if (!self) return;
+    if (where & SSL_CB_HANDSHAKE_START) self->track(ssl);
+    if (where & SSL_CB_HANDSHAKE_DONE) self->set(ssl, self->idle_ + self->read_);
+  }
+
+  static void on_free(void* parent, void* owner, CRYPTO_EX_DATA*, int, long, void*) {
+    if (!owner) return;  // not a connection we track
+    auto* self = static_cast<ConnectionDeadlines*>(owner);
+    std::lock_guard lock(self->mu_);
+    self->conns_.erase(static_cast<const SSL*>(parent));
+  }
+
+  void track(const SSL* ssl) {
+    // The slot only marks the SSL as ours for on_free; OpenSSL's setter is not const-qualified.
+    if (SSL_set_ex_data(const_cast<SSL*>(ssl), ssl_index(), this) != 1) return;
+    std::lock_guard lock(mu_);
+    conns_[ssl] = {SSL_get_rfd(ssl), Clock::now() + read_};
+  }
+
+  void set(const SSL* ssl, Clock::duration budget) {
+    if (!ssl) return;
+    auto deadline =
+        budget == Clock::duration::max() ? Clock::time_point::max() : Clock::now() + budget;
+    std::lock_guard lock(mu_);
+    auto it = conns_.find(ssl);
+    if (it != conns_.end()) it->second.deadline = deadline;
+  }
+
+  void watch() {
+    std::unique_lock lock(mu_);
+    while (!stopping_) {
+      cv_.wait_for(lock, std::chrono::milliseconds(250));
+      auto now = Clock::now();
+      for (auto& [ssl, entry] : conns_) {
+        if (entry.deadline > now || entry.fd < 0) continue;
+        ::shutdown(entry.fd, SHUT_RDWR);  // httplib's read fails; it frees the SSL and closes
+        entry.deadline = Clock::time_point::max();
+      }
+    }
+  }
+
+  const Clock::duration read_;
+  const Clock::duration idle_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  std::unordered_map<const SSL*, Entry> conns_;
+  std::thread watchdog_;  // last: starts after the members it uses exist
+};
+
+bool is_json_content_type(std::string_view content_type) {
+  auto media = content_type.substr(0, content_type.find(';'));
+  while (!media.empty() && (media.back() == ' ' || media.back() == '\t')) media.remove_suffix(1);
+  while (!media.empty() && (media.front() == ' ' || media.front() == '\t')) media.remove_prefix(1);
+  constexpr std::string_view kWanted = "application/json";
+  if (media.size() != kWanted.size()) return false;
+  for (size_t i = 0; i < media.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(media[i])) != kWanted[i]) return false;
+  }
+  return true;
+}
+
+WebhookServer::WebhookServer(TlsStore& tls, PolicyStore& policies, Metrics& metrics, Log& log,
+                             ServerSettings settings)
+    : tls_(tls), policies_(policies), metrics_(metrics), log_(log), settings_(settings) {}
+
+WebhookServer::~WebhookServer() = default;
+
+Status WebhookServer::init() {
+  deadlines_ =
+      std::make_unique<ConnectionDeadlines>(std::chrono::seconds(settings_.read_timeout_seconds),
+                                            std::chrono::seconds(settings_.idle_timeout_seconds));
+  svr_ = std::make_unique<httplib::SSLServer>([this](SSL_CTX& ctx) {
+    Status s = tls_.configure(ctx);
+    if (s.ok() && !deadlines_->install(ctx)) s = io_error("TLS setup: connection deadlines failed");
+    if (!s.ok()) tls_error_ = s.error().message;
+    return s.ok();
+  });
+  if (!svr_->is_valid()) {
+    return io_error(tls_error_.empty() ? "cannot create the TLS context" : tls_error_);
+  }
+  const int threads = settings_.threads;
+  svr_->new_task_queue = [threads] {
+    return new httplib::ThreadPool(static_cast<size_t>(threads));
+  };
+  svr_->set_read_timeout(settings_.read_timeout_seconds);
+  svr_->set_write_timeout(settings_.write_timeout_seconds);
+  svr_->set_keep_alive_timeout(settings_.idle_timeout_seconds);
+  svr_->set_keep_alive_max_count(10000);
+  svr_->set_payload_max_length(kMaxRequestBodyBytes);
+  svr_->set_tcp_nodelay(true);
+  svr_->set_socket_options(socket_options);
+  svr_->set_expect_100_continue_handler(on_expect_continue);
+  svr_->set_error_handler(httplib::Server::HandlerWithResponse(on_error));
+  svr_->set_exception_handler([this](const Request&, Response& res, const std::exception_ptr&) {
+    log_.error("request handler failed");
+    res.status = 500;
+    res.set_content(errored_review(500, "internal error"), kJson);
+  });
+  svr_->set_pre_routing_handler([this](const Request& req, Response&) {
+    deadlines_->headers_read(req.ssl);
+    return HandlerResponse::Unhandled;
+  });
+  svr_->set_logger([this](const Request& req, const Response& res) {
+    deadlines_->response_sent(req.ssl);
+    metrics_.count_http_response(res.status);
+  });
+  add_routes();
+  add_fallbacks();
+  return {};
+}
+
+// Every handler runs once the body has been read: from then on the time is ours, not the client's.
+httplib::Server::Handler WebhookServer::timed(httplib::Server::Handler handler) {
+  return [this, handler = std::move(handler)](const Request& req, Response& res) {
+    deadlines_->handler_running(req.ssl);
+    handler(req, res);
+  };
+}
+
+void WebhookServer::add_routes() {
+  svr_->Post("/validate",
+             timed([this](const Request& req, Response& res) { handle_validate(req, res); }));
+  svr_->Get("/healthz",
+            timed([](const Request&, Response& res) { res.set_content("ok\n", kText); }));
+  svr_->Get("/readyz", timed([this](const Request&, Response& res) { handle_readyz(res); }));
+  svr_->Get("/metrics", timed([this](const Request&, Response& res) {
+              res.set_content(metrics_.render(), std::string(kMetricsContentType).c_str());
+            }));
+}
+
+// Registered after the routes, so they only see what no route took: a known path with the wrong
+// method (405) or an unknown path (404).
+void WebhookServer::add_fallbacks() {
+  const std::string any = ".*";
+  svr_->Get(any, timed(method_not_allowed));
+  svr_->Post(any, timed(method_not_allowed));
+  svr_->Put(any, timed(method_not_allowed));
+  svr_->Patch(any, timed(method_not_allowed));
+  svr_->Delete(any, timed(method_not_allowed));
+  svr_->Options(any, timed(method_not_allowed));
+}
+
+void WebhookServer::handle_validate(const Request& req, Response& res) {
+  auto start = std::chrono::steady_clock::now();
+  std::string content_type = req.get_header_value("Content-Type");
+  if (!is_json_content_type(content_type)) {
+    res.status = 415;
+    res.set_content("unsupported media type \"" + content_type.substr(0, kMaxEchoedHeader) +
+                        "\": POST /validate expects Content-Type: application/json\n",
+                    kText);
+    return;
+  }
+  std::shared_ptr<const Policy> policy = policies_.current();
+  ReviewOutcome outcome = review_text(req.body, *policy);
+  res.status = outcome.http_status;
+  res.set_content(serialize_review(outcome.review), kJson);
+  std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+  metrics_.observe_decision(outcome.record.decision, outcome.record.rules, outcome.record.kind,
+                            elapsed.count());
+  log_.decision(outcome.record, elapsed.count() * 1000.0, outcome.http_status);
+}
+
+void WebhookServer::handle_readyz(Response& res) const {
+  if (ready_.load()) {
+    res.set_content("ok\n", kText);
+  } else {
+    res.status = 503;
+    res.set_content(stop_requested_.load() ? "shutting down\n" : "starting\n", kText);
+  }
+}
+
+Result<int> WebhookServer::bind(const std::string& address, int port) {
+  errno = 0;
+  int bound = port;
+  bool ok =
+      port == 0 ? (bound = svr_->bind_to_any_port(address)) > 0 : svr_->bind_to_port(address, port);
+  if (ok) return bound;
+  std::string reason = errno != 0 ? std::strerror(errno) : "not a local address";
+  return io_error("cannot listen on " + address + ":" + std::to_string(port) + ": " + reason);
+}
+
+bool WebhookServer::serve() {
+  serving_ = true;
+  if (stop_requested_) {
+    serving_ = false;
+    return true;
+  }
+  set_ready(true);
+  bool ok = svr_->listen_after_bind();
+  set_ready(false);
+  serving_ = false;
+  return ok;
+}
+
+void WebhookServer::stop() {
+  set_ready(false);
+  if (stop_requested_.exchange(true)) return;
+  // httplib's stop() does nothing until the accept loop runs, and must be called only once.
+  while (serving_ && !svr_->is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  if (svr_ && svr_->is_running()) svr_->stop();
+}
+
+void WebhookServer::set_ready(bool ready) {
+  ready_ = ready && !stop_requested_;
+  metrics_.set_ready(ready_);
+}
+
+}  // namespace aksarc::webhook
