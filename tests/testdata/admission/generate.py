@@ -361,6 +361,22 @@ wrong = review("CREATE", POD, "pods", pod, None, namespace="default", name="p")
 wrong["apiVersion"] = "admission.k8s.io/v2"
 CASES["error-unknown-review-version"] = wrong
 RAW["error-json-array"] = "[1, 2, 3]\n"
+# 200 levels of nesting inside the object: refused before parsing (the limit is 128).
+deep = review("CREATE", CM, "configmaps", {"metadata": {"name": "deep", "namespace": "default"}}, None,
+              namespace="default", name="deep", user=OPERATOR)
+deep["request"]["object"]["data"] = {"x": "y"}
+RAW["error-deep-nesting"] = json.dumps(deep).replace('{"x": "y"}', "[" * 200 + "]" * 200)
+# A 256 KiB value and a 64 KiB label value on a user ConfigMap: judged normally (allowed).
+huge = review("CREATE", CM, "configmaps",
+              {"apiVersion": "v1", "kind": "ConfigMap",
+               "metadata": {"name": "big", "namespace": "default", "labels": {"contoso.com/blob": "b" * 65536}},
+               "data": {"payload": "a" * (256 * 1024)}}, None, namespace="default", name="big", user=OPERATOR)
+CASES["allow-huge-strings"] = huge
+# The same size in kube-system: denied, and the answer stays small (no echo of the object).
+huge_ks = copy.deepcopy(huge)
+huge_ks["request"]["namespace"] = "kube-system"
+huge_ks["request"]["object"]["metadata"]["namespace"] = "kube-system"
+CASES["deny-huge-strings-in-kube-system"] = huge_ks
 
 
 def main():
