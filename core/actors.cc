@@ -8,8 +8,8 @@ namespace {
 
 constexpr std::string_view kNodePrefix = "system:node:";
 constexpr std::string_view kServiceAccountPrefix = "system:serviceaccount:";
-constexpr std::string_view kControlPlaneUsers[] = {
-    "system:kube-controller-manager", "system:kube-scheduler", "system:apiserver"};
+constexpr std::string_view kControlPlaneUsers[] = {"system:kube-controller-manager",
+                                                   "system:kube-scheduler", "system:apiserver"};
 
 bool contains(const std::vector<std::string>& list, std::string_view value) {
   return std::find(list.begin(), list.end(), value) != list.end();
@@ -21,8 +21,8 @@ bool is_own_kubelet(const AdmissionRequest& r) {
   if (!r.user.username.starts_with(kNodePrefix) || !r.user.in_group("system:nodes")) return false;
   std::string_view node = r.user.username.substr(kNodePrefix.size());
   if (node.empty()) return false;
-  bool about_node = r.resource.resource == "nodes" || (r.resource.resource.empty() &&
-                                                       r.kind.kind == "Node");
+  bool about_node =
+      r.resource.resource == "nodes" || (r.resource.resource.empty() && r.kind.kind == "Node");
   return !about_node || r.name == node;
 }
 
@@ -62,9 +62,8 @@ bool is_system_actor(const AdmissionRequest& r, const PolicyConfig& config) {
   auto [sa_ns, sa_name] = split_service_account(user);
   if (is_exempt_service_account(sa_ns, sa_name, config)) return true;
   if (contains(config.exemptions.users, user)) return true;
-  return std::any_of(r.user.groups.begin(), r.user.groups.end(), [&](std::string_view g) {
-    return contains(config.exemptions.groups, g);
-  });
+  return std::any_of(r.user.groups.begin(), r.user.groups.end(),
+                     [&](std::string_view g) { return contains(config.exemptions.groups, g); });
 }
 
 }  // namespace aksarc

@@ -27,17 +27,18 @@ std::string truncate_utf8(std::string s, size_t max) {
 }
 
 json review_envelope(std::string_view api_version, json response) {
-  return json{{"apiVersion", api_version}, {"kind", "AdmissionReview"},
-              {"response", std::move(response)}};
+  return json{
+      {"apiVersion", api_version}, {"kind", "AdmissionReview"}, {"response", std::move(response)}};
 }
 
 ReviewOutcome errored(std::string_view api_version, std::string_view uid, int code,
                       std::string message) {
   ReviewOutcome out;
-  json status = {{"code", code}, {"reason", code == 500 ? "InternalError" : "BadRequest"},
+  json status = {{"code", code},
+                 {"reason", code == 500 ? "InternalError" : "BadRequest"},
                  {"message", message}};
-  out.review = review_envelope(api_version, json{{"uid", uid}, {"allowed", false},
-                                                 {"status", std::move(status)}});
+  out.review = review_envelope(
+      api_version, json{{"uid", uid}, {"allowed", false}, {"status", std::move(status)}});
   out.http_status = code;
   out.record.uid = uid;
   out.record.decision = "error";
@@ -89,8 +90,8 @@ void fill_record(DecisionRecord& rec, const AdmissionRequest& r) {
 struct Verdict {
   std::vector<std::string> deny_messages;
   std::vector<std::string> warnings;
-  std::vector<std::string> rules;     // rule IDs with findings, in rule order, unique
-  std::vector<std::string> reasons;   // every finding's message, for audit and logs
+  std::vector<std::string> rules;    // rule IDs with findings, in rule order, unique
+  std::vector<std::string> reasons;  // every finding's message, for audit and logs
   bool any_warn = false, any_audit = false, any_dry_run = false;
 };
 
@@ -103,8 +104,8 @@ Verdict judge(const std::vector<Finding>& findings, const PolicyConfig& config) 
   for (const Finding& f : findings) {
     add_unique(v.rules, f.rule_id);
     v.reasons.push_back(f.message);
-    std::string warning = truncate_utf8(f.summary.empty() ? f.message : f.summary,
-                                        kMaxWarningLength);
+    std::string warning =
+        truncate_utf8(f.summary.empty() ? f.message : f.summary, kMaxWarningLength);
     if (f.severity == Severity::kNotice) {
       if (!config.dry_run) add_unique(v.warnings, warning);
       continue;
@@ -150,8 +151,8 @@ std::string join(const std::vector<std::string>& parts, std::string_view sep) {
 json build_response(const AdmissionRequest& r, const Verdict& v, const std::string& decision) {
   json response = {{"uid", r.uid}, {"allowed", v.deny_messages.empty()}};
   if (!v.deny_messages.empty()) {
-    response["status"] = {{"code", 403}, {"reason", "Forbidden"},
-                          {"message", join(v.deny_messages, "\n")}};
+    response["status"] = {
+        {"code", 403}, {"reason", "Forbidden"}, {"message", join(v.deny_messages, "\n")}};
   }
   if (!v.warnings.empty()) response["warnings"] = v.warnings;
   if (!v.rules.empty()) {
@@ -170,9 +171,12 @@ size_t nesting_depth(std::string_view text) {
   bool in_string = false, escaped = false;
   for (char c : text) {
     if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        in_string = false;
       continue;
     }
     if (c == '"') {

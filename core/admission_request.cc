@@ -15,8 +15,7 @@ GroupVersionKind read_gvk(const json& request, std::string_view key) {
 GroupVersionResource read_gvr(const json& request, std::string_view key) {
   const json* m = object_member(request, key);
   if (m == nullptr) return {};
-  return {string_member(*m, "group"), string_member(*m, "version"),
-          string_member(*m, "resource")};
+  return {string_member(*m, "group"), string_member(*m, "version"), string_member(*m, "resource")};
 }
 
 std::optional<Operation> parse_operation(std::string_view text) {
@@ -104,7 +103,8 @@ Result<AdmissionRequest> read_admission_request(const json& request) {
   if (r.name.empty()) {
     // Older API servers leave request.name empty; the object's own name is the same thing.
     if (const json* subject = r.subject()) {
-      if (const json* meta = object_member(*subject, "metadata")) r.name = string_member(*meta, "name");
+      if (const json* meta = object_member(*subject, "metadata"))
+        r.name = string_member(*meta, "name");
     }
   }
   return r;

@@ -1,7 +1,7 @@
 #include "core/embedded_data.h"
 
 // Symbols defined by the generated assembler files (.incbin).
-#define AKSARC_EMBEDDED(sym)                        \
+#define AKSARC_EMBEDDED(sym)                          \
   extern "C" const char aksarc_embed_##sym##_begin[]; \
   extern "C" const char aksarc_embed_##sym##_end[];
 AKSARC_EMBEDDED(feature_gates_json)

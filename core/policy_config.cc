@@ -79,7 +79,8 @@ AllowEntry read_allow_entry(const YAML::Node& node, const std::string& key) {
     } else if (field == "operations") {
       entry.operations = read_string_list(kv.second, field_key);
       for (const std::string& op : entry.operations) {
-        if (std::find(std::begin(kOperations), std::end(kOperations), op) == std::end(kOperations)) {
+        if (std::find(std::begin(kOperations), std::end(kOperations), op) ==
+            std::end(kOperations)) {
           throw ConfigError{field_key + ": unknown operation \"" + op + "\""};
         }
       }
@@ -144,7 +145,8 @@ void apply_key(const std::string& key, const YAML::Node& value, PolicyConfig& co
     if (value.IsNull()) return;
     if (!value.IsSequence()) throw ConfigError{key + ": expected a list"};
     for (size_t i = 0; i < value.size(); ++i) {
-      config.managed_allow.push_back(read_allow_entry(value[i], key + "[" + std::to_string(i) + "]"));
+      config.managed_allow.push_back(
+          read_allow_entry(value[i], key + "[" + std::to_string(i) + "]"));
     }
   } else if (key == "allowRolloutRestart") {
     config.allow_rollout_restart = read_bool(value, key);

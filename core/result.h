@@ -8,15 +8,25 @@
 
 namespace aksarc {
 
-enum class ErrorCode { kInvalidArgument, kNotFound, kParse, kIo, kUnauthorized, kForbidden,
-                       kUnavailable, kInternal };
+enum class ErrorCode {
+  kInvalidArgument,
+  kNotFound,
+  kParse,
+  kIo,
+  kUnauthorized,
+  kForbidden,
+  kUnavailable,
+  kInternal
+};
 
 struct Error {
   ErrorCode code = ErrorCode::kInternal;
   std::string message;
 };
 
-inline Error invalid_argument(std::string msg) { return {ErrorCode::kInvalidArgument, std::move(msg)}; }
+inline Error invalid_argument(std::string msg) {
+  return {ErrorCode::kInvalidArgument, std::move(msg)};
+}
 inline Error parse_error(std::string msg) { return {ErrorCode::kParse, std::move(msg)}; }
 inline Error io_error(std::string msg) { return {ErrorCode::kIo, std::move(msg)}; }
 
@@ -25,7 +35,7 @@ inline Error io_error(std::string msg) { return {ErrorCode::kIo, std::move(msg)}
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}      // NOLINT(google-explicit-constructor)
   Result(Error error) : v_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
 
   bool ok() const { return v_.index() == 0; }

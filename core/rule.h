@@ -18,10 +18,10 @@ enum class Severity {
 };
 
 struct Finding {
-  std::string rule_id;   // policy ID, e.g. "NODE-2"
+  std::string rule_id;  // policy ID, e.g. "NODE-2"
   Severity severity = Severity::kViolation;
-  std::string message;   // the full explanation: object, field, old/new value, remedy
-  std::string summary;   // one short line (the warning kubectl shows; cut to 120 chars later)
+  std::string message;  // the full explanation: object, field, old/new value, remedy
+  std::string summary;  // one short line (the warning kubectl shows; cut to 120 chars later)
 };
 
 // Everything a rule may read besides the request.

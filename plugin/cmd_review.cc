@@ -46,7 +46,8 @@ Result<std::shared_ptr<const Policy>> load_policy(const ReviewOptions& o, std::i
 std::string wrap_if_bare(const std::string& text) {
   json doc = json::parse(text, nullptr, false);
   if (doc.is_object() && member(doc, "request") == nullptr && member(doc, "operation") != nullptr) {
-    return json{{"apiVersion", "admission.k8s.io/v1"}, {"kind", "AdmissionReview"},
+    return json{{"apiVersion", "admission.k8s.io/v1"},
+                {"kind", "AdmissionReview"},
                 {"request", std::move(doc)}}
         .dump();
   }
@@ -60,7 +61,8 @@ struct Judged {
 
 void print_table(const std::vector<Judged>& all, std::ostream& out) {
   out << std::left << std::setw(10) << "DECISION" << std::setw(10) << "RULES" << std::setw(9)
-      << "OP" << "OBJECT\n";
+      << "OP"
+      << "OBJECT\n";
   for (const Judged& j : all) {
     const DecisionRecord& r = j.outcome.record;
     std::string rules;
@@ -78,8 +80,10 @@ void print_table(const std::vector<Judged>& all, std::ostream& out) {
 json to_json(const std::vector<Judged>& all) {
   json list = json::array();
   for (const Judged& j : all) {
-    list.push_back({{"file", j.file}, {"decision", j.outcome.record.decision},
-                    {"rules", j.outcome.record.rules}, {"review", j.outcome.review}});
+    list.push_back({{"file", j.file},
+                    {"decision", j.outcome.record.decision},
+                    {"rules", j.outcome.record.rules},
+                    {"review", j.outcome.review}});
   }
   return list;
 }
@@ -150,9 +154,8 @@ void setup_review(CLI::App& app, std::ostream& out, std::ostream& err, int& exit
   cmd->add_option("--cluster-version", opts->cluster_version, "Kubernetes version, e.g. 1.30");
   cmd->add_option("-o,--output", opts->output, "Output format")
       ->check(CLI::IsMember({"table", "json", "yaml"}));
-  cmd->callback([opts, &out, &err, &exit_code] {
-    exit_code = run_review(*opts, std::cin, out, err);
-  });
+  cmd->callback(
+      [opts, &out, &err, &exit_code] { exit_code = run_review(*opts, std::cin, out, err); });
 }
 
 }  // namespace aksarc::plugin

@@ -111,7 +111,9 @@ class NodeMetadataRule final : public Rule {
                 "). Changing system-created metadata makes the cluster unsupported; "
                 "add your own keys under another prefix instead.";
     f.summary = "NODE-2: system " + what + " " + c.key + " " +
-                (c.before == nullptr ? "added" : c.after == nullptr ? "removed" : "changed") +
+                (c.before == nullptr  ? "added"
+                 : c.after == nullptr ? "removed"
+                                      : "changed") +
                 " on Node " + std::string(r.name);
     return f;
   }
