@@ -2,7 +2,9 @@
 // each subcommand lives in its own cmd_<verb>.cc.
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <string>
 
+#include "aksarc_version.h"
 #include "plugin/cmd_review.h"
 
 int main(int argc, char** argv) {
@@ -10,7 +12,7 @@ int main(int argc, char** argv) {
       "Keep AKS enabled by Azure Arc clusters inside Microsoft's support policy.\n"
       "Exit codes: 0 ok, 1 usage error, 2 unreadable input, 3 policy violations found."};
   app.name("kubectl aksarc-support");
-  app.set_version_flag("--version", "aksarc-support 0.1.0");
+  app.set_version_flag("--version", "aksarc-support " + std::string(aksarc::kAksarcVersion));
   app.require_subcommand(1);
   int exit_code = aksarc::plugin::kExitOk;
   aksarc::plugin::setup_review(app, std::cout, std::cerr, exit_code);

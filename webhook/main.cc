@@ -4,19 +4,20 @@
 #include <signal.h>
 
 #include <atomic>
-#include <condition_variable>
+#include <chrono>
 #include <cstdlib>
 #include <iostream>
-#include <mutex>
 #include <optional>
+#include <string>
 #include <thread>
+#include <utility>
 
 #include "kube/in_cluster.h"
 #include "webhook/decision_log.h"
-#include "webhook/file_watcher.h"
 #include "webhook/metrics.h"
 #include "webhook/options.h"
 #include "webhook/policy_store.h"
+#include "webhook/reloader.h"
 #include "webhook/server.h"
 #include "webhook/tls_store.h"
 
@@ -25,112 +26,6 @@ namespace {
 
 constexpr std::chrono::seconds kDiscoveryTimeout{5};
 constexpr std::chrono::nanoseconds kSignalPoll = std::chrono::milliseconds(200);
-
-LogFields cert_fields(const CertificateInfo& info) {
-  return {{"subject", info.subject},
-          {"serial", info.serial},
-          {"sha256", info.sha256_fingerprint},
-          {"not_after", static_cast<int64_t>(info.not_after)}};
-}
-
-// The files to watch. Created before the files are first read, so a change in between is seen
-// (and reloaded once more) rather than missed.
-struct WatchedFiles {
-  explicit WatchedFiles(const Options& o) : cert(o.tls_cert_file), key(o.tls_private_key_file) {
-    if (!o.client_ca_file.empty()) ca.emplace(o.client_ca_file);
-    if (!o.config_file.empty()) config.emplace(o.config_file);
-  }
-  FileWatcher cert, key;
-  std::optional<FileWatcher> ca, config;
-};
-
-// Polls the watched files every interval (or at once on SIGHUP) and reloads what changed. A
-// failed reload is logged and counted; the last good state stays until the file changes again.
-class Reloader {
- public:
-  Reloader(WatchedFiles files, double interval_seconds, TlsStore& tls, PolicyStore& policies,
-           Metrics& metrics, Log& log)
-      : files_(std::move(files)),
-        interval_(interval_seconds),
-        tls_(tls),
-        policies_(policies),
-        metrics_(metrics),
-        log_(log) {}
-
-  void run() {
-    std::unique_lock lock(mu_);
-    while (!stop_) {
-      cv_.wait_for(lock, interval_, [this] { return stop_ || poke_; });
-      if (stop_) break;
-      poke_ = false;
-      lock.unlock();
-      check_all();
-      lock.lock();
-    }
-  }
-
-  void poke() {
-    notify([this] { poke_ = true; });
-  }
-  void stop() {
-    notify([this] { stop_ = true; });
-  }
-
- private:
-  template <typename F>
-  void notify(F set) {
-    std::lock_guard lock(mu_);
-    set();
-    cv_.notify_all();
-  }
-
-  void check_all() {
-    // Both files are always checked: a rotation may replace them one after the other.
-    bool cert_changed = files_.cert.changed();
-    bool key_changed = files_.key.changed();
-    if (cert_changed || key_changed) reload_certificate();
-    auto& ca = files_.ca;
-    if (ca && ca->changed()) report("client_ca", ca->path(), tls_.reload_client_ca());
-    auto& config = files_.config;
-    if (config && config->changed()) {
-      Status s = policies_.reload();
-      report("config", config->path(), s,
-             {{"cluster_version", policies_.current()->cluster_version().minor_string()}});
-    }
-  }
-
-  void reload_certificate() {
-    auto info = tls_.reload_certificate();
-    const std::string& file = files_.cert.path();
-    if (!info.ok()) return report("certificate", file, info.error());
-    metrics_.count_reload("certificate", true);
-    metrics_.set_certificate_not_after(info.value().not_after);
-    log_.info("reloaded certificate", {{"file", file}, {"certificate", cert_fields(info.value())}});
-  }
-
-  void report(std::string_view what, const std::string& file, const Status& status,
-              LogFields details = LogFields::object()) {
-    metrics_.count_reload(what, status.ok());
-    if (status.ok()) {
-      details["file"] = file;
-      log_.info("reloaded " + std::string(what), details);
-    } else {
-      log_.error("reload failed; keeping the last good " + std::string(what),
-                 {{"file", file}, {"error", status.error().message}});
-    }
-  }
-
-  WatchedFiles files_;
-  const std::chrono::duration<double> interval_;
-  TlsStore& tls_;
-  PolicyStore& policies_;
-  Metrics& metrics_;
-  Log& log_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
-  bool poke_ = false;
-};
 
 int fail(const std::string& message) {
   std::cerr << "error: " << message << "\n";
@@ -174,7 +69,7 @@ void wait_for_signals(WebhookServer& server, Reloader& reloader, Log& log,
   while (!exiting) {
     int sig = sigtimedwait(&set, nullptr, &poll);
     if (sig == SIGHUP) {
-      reloader.poke();
+      reloader.poll_now();
     } else if (sig == SIGTERM || sig == SIGINT) {
       log.info("shutting down", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
       server.stop();
@@ -199,12 +94,11 @@ void log_listening(const Options& o, int port, const Policy& policy, const TlsSt
 int serve(WebhookServer& server, Reloader& reloader, Log& log) {
   std::atomic<bool> exiting{false};
   std::thread signals([&] { wait_for_signals(server, reloader, log, exiting); });
-  std::thread reload([&] { reloader.run(); });
+  reloader.start();
   bool ok = server.serve();
   exiting = true;
   signals.join();
   reloader.stop();
-  reload.join();
   if (!ok) {
     log.error("the server stopped unexpectedly");
     return 1;
@@ -222,7 +116,8 @@ int run(const Options& o) {
 
   Log log(std::cout);
   Metrics metrics(kWebhookVersion);
-  WatchedFiles files(o);
+  // Before the stores first read the files, so a change in between is not missed.
+  WatchedFiles files(o.tls_cert_file, o.tls_private_key_file, o.client_ca_file, o.config_file);
   auto tls =
       TlsStore::create({o.tls_cert_file, o.tls_private_key_file, o.client_ca_file, o.client_cns});
   if (!tls.ok()) return fail(tls.error().message);

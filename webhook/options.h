@@ -6,13 +6,14 @@
 #include <string_view>
 #include <vector>
 
+#include "aksarc_version.h"
 #include "core/result.h"
 #include "kube/in_cluster.h"
 
 namespace aksarc::webhook {
 
-// Kept in step with project(VERSION) in CMakeLists.txt.
-inline constexpr std::string_view kWebhookVersion = "0.1.0";
+// The webhook ships with the project's version (project(VERSION) in CMakeLists.txt).
+inline constexpr std::string_view kWebhookVersion = kAksarcVersion;
 
 struct Options {
   std::string tls_cert_file;         // PEM: leaf certificate first, then intermediates

@@ -7,14 +7,12 @@
 #include <cerrno>
 #include <charconv>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <cstring>
-#include <mutex>
 #include <thread>
-#include <unordered_map>
 
 #include "core/admission.h"
+#include "webhook/connection_deadlines.h"
 
 namespace aksarc::webhook {
 namespace {
@@ -109,111 +107,6 @@ void socket_options(socket_t sock) {
 }
 
 }  // namespace
-
-// Deadlines for whole phases of a connection. httplib's timeouts apply to each read, so a client
-// that sends one byte just inside every read timeout would hold a worker thread forever; here a
-// watchdog shuts the socket down once a phase overruns:
-//   TLS handshake                                      read timeout
-//   handshake done / response sent -> request headers  idle timeout + read timeout
-//   headers read -> body read                          read timeout
-//   handler running -> response sent                   none (our own work)
-// Connections are found through OpenSSL callbacks (info callback on the SSL_CTX; an ex-data slot
-// whose free callback forgets the connection when httplib frees the SSL, before it closes the
-// socket, so a shut-down descriptor is always still this connection's).
-class ConnectionDeadlines {
- public:
-  ConnectionDeadlines(std::chrono::seconds read, std::chrono::seconds idle)
-      : read_(read), idle_(idle), watchdog_([this] { watch(); }) {}
-
-  ~ConnectionDeadlines() {
-    {
-      std::lock_guard lock(mu_);
-      stopping_ = true;
-    }
-    cv_.notify_all();
-    watchdog_.join();
-  }
-
-  // Returns false if OpenSSL refused the ex-data slot.
-  bool install(SSL_CTX& ctx) {
-    if (ssl_index() < 0 || ctx_index() < 0) return false;
-    if (SSL_CTX_set_ex_data(&ctx, ctx_index(), this) != 1) return false;
-    SSL_CTX_set_info_callback(&ctx, &ConnectionDeadlines::on_info);
-    return true;
-  }
-
-  void headers_read(const SSL* ssl) { set(ssl, read_); }
-  void handler_running(const SSL* ssl) { set(ssl, Clock::duration::max()); }
-  void response_sent(const SSL* ssl) { set(ssl, idle_ + read_); }
-
- private:
-  using Clock = std::chrono::steady_clock;
-  struct Entry {
-    int fd = -1;
-    Clock::time_point deadline = Clock::time_point::max();
-  };
-
-  static int ssl_index() {
-    static const int index = SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, &on_free);
-    return index;
-  }
-  static int ctx_index() {
-    static const int index = SSL_CTX_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
-    return index;
-  }
-
-  static void on_info(const SSL* ssl, int where, int) {
-    auto* self =
-        static_cast<ConnectionDeadlines*>(SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), ctx_index()));
-    if (!self) return;
-    if (where & SSL_CB_HANDSHAKE_START) self->track(ssl);
-    if (where & SSL_CB_HANDSHAKE_DONE) self->set(ssl, self->idle_ + self->read_);
-  }
-
-  static void on_free(void* parent, void* owner, CRYPTO_EX_DATA*, int, long, void*) {
-    if (!owner) return;  // not a connection we track
-    auto* self = static_cast<ConnectionDeadlines*>(owner);
-    std::lock_guard lock(self->mu_);
-    self->conns_.erase(static_cast<const SSL*>(parent));
-  }
-
-  void track(const SSL* ssl) {
-    // The slot only marks the SSL as ours for on_free; OpenSSL's setter is not const-qualified.
-    if (SSL_set_ex_data(const_cast<SSL*>(ssl), ssl_index(), this) != 1) return;
-    std::lock_guard lock(mu_);
-    conns_[ssl] = {SSL_get_rfd(ssl), Clock::now() + read_};
-  }
-
-  void set(const SSL* ssl, Clock::duration budget) {
-    if (!ssl) return;
-    auto deadline =
-        budget == Clock::duration::max() ? Clock::time_point::max() : Clock::now() + budget;
-    std::lock_guard lock(mu_);
-    auto it = conns_.find(ssl);
-    if (it != conns_.end()) it->second.deadline = deadline;
-  }
-
-  void watch() {
-    std::unique_lock lock(mu_);
-    while (!stopping_) {
-      cv_.wait_for(lock, std::chrono::milliseconds(250));
-      auto now = Clock::now();
-      for (auto& [ssl, entry] : conns_) {
-        if (entry.deadline > now || entry.fd < 0) continue;
-        ::shutdown(entry.fd, SHUT_RDWR);  // httplib's read fails; it frees the SSL and closes
-        entry.deadline = Clock::time_point::max();
-      }
-    }
-  }
-
-  const Clock::duration read_;
-  const Clock::duration idle_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stopping_ = false;
-  std::unordered_map<const SSL*, Entry> conns_;
-  std::thread watchdog_;  // last: starts after the members it uses exist
-};
 
 bool is_json_content_type(std::string_view content_type) {
   auto media = content_type.substr(0, content_type.find(';'));

@@ -51,7 +51,7 @@ struct ServerSettings {
 // True for "application/json" in any case, with or without parameters ("; charset=utf-8").
 bool is_json_content_type(std::string_view content_type);
 
-class ConnectionDeadlines;  // server.cc
+class ConnectionDeadlines;  // connection_deadlines.h
 
 class WebhookServer {
  public:
