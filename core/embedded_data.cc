@@ -7,6 +7,8 @@
 AKSARC_EMBEDDED(feature_gates_json)
 AKSARC_EMBEDDED(alpha_apis_json)
 AKSARC_EMBEDDED(default_policy_yaml)
+AKSARC_EMBEDDED(aksarc_versions_json)
+AKSARC_EMBEDDED(aksarc_components_yaml)
 #undef AKSARC_EMBEDDED
 
 namespace aksarc::embedded {
@@ -24,6 +26,13 @@ std::string_view alpha_apis_json() {
 }
 std::string_view default_policy_yaml() {
   return view(aksarc_embed_default_policy_yaml_begin, aksarc_embed_default_policy_yaml_end);
+}
+
+std::string_view aksarc_versions_json() {
+  return view(aksarc_embed_aksarc_versions_json_begin, aksarc_embed_aksarc_versions_json_end);
+}
+std::string_view aksarc_components_yaml() {
+  return view(aksarc_embed_aksarc_components_yaml_begin, aksarc_embed_aksarc_components_yaml_end);
 }
 
 }  // namespace aksarc::embedded

@@ -1,0 +1,583 @@
+#include "kube/client.h"
+
+#include <arpa/inet.h>
+#include <httplib.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+
+#include <algorithm>
+#include <charconv>
+#include <fstream>
+#include <set>
+#include <thread>
+
+#include "kube/tls_context.h"
+
+// The TLS helpers of kube/tls_context.h live here until CMake lists a kube/tls_context.cc.
+namespace aksarc::kube::tls {
+namespace {
+
+thread_local std::string t_verify_error;
+
+struct BioDeleter {
+  void operator()(BIO* b) const { BIO_free(b); }
+};
+struct X509Deleter {
+  void operator()(X509* x) const { X509_free(x); }
+};
+struct KeyDeleter {
+  void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
+};
+using BioPtr = std::unique_ptr<BIO, BioDeleter>;
+using X509Ptr = std::unique_ptr<X509, X509Deleter>;
+
+BioPtr memory_bio(const std::string& pem) {
+  return BioPtr(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+}
+
+// Every certificate in `pem`, in order.
+std::vector<X509Ptr> read_certificates(const std::string& pem) {
+  std::vector<X509Ptr> out;
+  BioPtr bio = memory_bio(pem);
+  if (!bio) return out;
+  while (X509* cert = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) {
+    out.emplace_back(cert);
+  }
+  ERR_clear_error();  // the loop ends on "no start line", which is not an error here
+  return out;
+}
+
+int verify_callback(int ok, X509_STORE_CTX* store) {
+  if (ok == 0 && t_verify_error.empty()) {
+    t_verify_error = X509_verify_cert_error_string(X509_STORE_CTX_get_error(store));
+  }
+  return ok;
+}
+
+int sni_index() {
+  static const int index = SSL_CTX_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
+  return index;
+}
+
+// cpp-httplib sets SNI to the host before the handshake; this runs just before the ClientHello
+// is written and replaces it with tls-server-name, as client-go does.
+void sni_callback(const SSL* ssl, int where, int /*ret*/) {
+  if ((where & SSL_CB_HANDSHAKE_START) == 0) return;
+  auto* name =
+      static_cast<const std::string*>(SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), sni_index()));
+  if (name != nullptr && !name->empty()) {
+    SSL_set_tlsext_host_name(const_cast<SSL*>(ssl), name->c_str());
+  }
+}
+
+bool is_ip_address(const std::string& name) {
+  unsigned char buf[sizeof(in6_addr)];
+  return inet_pton(AF_INET, name.c_str(), buf) == 1 || inet_pton(AF_INET6, name.c_str(), buf) == 1;
+}
+
+Result<X509_STORE*> make_store(const std::string& ca_pem) {
+  X509_STORE* store = X509_STORE_new();
+  if (store == nullptr) return Error{ErrorCode::kInternal, "out of memory"};
+  if (ca_pem.empty()) {
+    X509_STORE_set_default_paths(store);
+    return store;
+  }
+  std::vector<X509Ptr> certs = read_certificates(ca_pem);
+  if (certs.empty()) {
+    X509_STORE_free(store);
+    return invalid_argument("certificate-authority holds no PEM certificate");
+  }
+  for (const X509Ptr& cert : certs) X509_STORE_add_cert(store, cert.get());
+  return store;
+}
+
+}  // namespace
+
+Status configure_server_trust(SSL_CTX* ctx, const ServerIdentity& server) {
+  SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+  if (!server.sni_name.empty()) {
+    SSL_CTX_set_ex_data(ctx, sni_index(), const_cast<std::string*>(&server.sni_name));
+    SSL_CTX_set_info_callback(ctx, sni_callback);
+  }
+  if (server.insecure_skip_verify) {
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, nullptr);
+    return {};
+  }
+  Result<X509_STORE*> store = make_store(server.ca_pem);
+  if (!store.ok()) return store.error();
+  SSL_CTX_set_cert_store(ctx, store.value());  // the context owns it now
+  SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, verify_callback);
+  X509_VERIFY_PARAM* param = SSL_CTX_get0_param(ctx);
+  X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+  int set = is_ip_address(server.verify_name)
+                ? X509_VERIFY_PARAM_set1_ip_asc(param, server.verify_name.c_str())
+                : X509_VERIFY_PARAM_set1_host(param, server.verify_name.c_str(), 0);
+  if (set != 1) return invalid_argument("cannot verify the server as " + server.verify_name);
+  return {};
+}
+
+Status configure_client_certificate(SSL_CTX* ctx, const std::string& cert_pem,
+                                    const std::string& key_pem) {
+  std::vector<X509Ptr> certs = read_certificates(cert_pem);
+  if (certs.empty()) return invalid_argument("client-certificate holds no PEM certificate");
+  BioPtr key_bio = memory_bio(key_pem);
+  std::unique_ptr<EVP_PKEY, KeyDeleter> key(
+      key_bio ? PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr) : nullptr);
+  if (!key) {
+    ERR_clear_error();
+    return invalid_argument("client-key holds no PEM private key");
+  }
+  bool ok = SSL_CTX_use_certificate(ctx, certs[0].get()) == 1;
+  for (size_t i = 1; ok && i < certs.size(); ++i) {
+    ok = SSL_CTX_add1_chain_cert(ctx, certs[i].get()) == 1;
+  }
+  ok = ok && SSL_CTX_use_PrivateKey(ctx, key.get()) == 1 && SSL_CTX_check_private_key(ctx) == 1;
+  ERR_clear_error();
+  if (!ok) return invalid_argument("client-key does not match client-certificate");
+  return {};
+}
+
+const std::string& last_verify_error() { return t_verify_error; }
+void clear_last_verify_error() { t_verify_error.clear(); }
+
+}  // namespace aksarc::kube::tls
+
+namespace aksarc::kube {
+namespace {
+
+constexpr std::string_view kJsonAccept = "application/json";
+constexpr size_t kMaxTokenFileBytes = size_t{64} * 1024;
+
+struct Endpoint {
+  std::string host;
+  int port = 0;
+  std::string path;  // after host:port, without a trailing slash
+};
+
+// Parses "scheme://host[:port][/path]" for one of `schemes`; IPv6 hosts come in brackets.
+Result<Endpoint> parse_endpoint(std::string_view url, std::string_view scheme, int default_port,
+                                std::string_view what) {
+  std::string prefix = std::string(scheme) + "://";
+  if (url.substr(0, prefix.size()) != prefix) {
+    return invalid_argument(std::string(what) + " " + std::string(url) + " must start with " +
+                            prefix);
+  }
+  std::string_view rest = url.substr(prefix.size());
+  size_t slash = rest.find('/');
+  std::string_view authority = rest.substr(0, slash);
+  Endpoint ep;
+  ep.path = slash == std::string_view::npos ? "" : std::string(rest.substr(slash));
+  while (!ep.path.empty() && ep.path.back() == '/') ep.path.pop_back();
+  if (size_t at = authority.rfind('@'); at != std::string_view::npos) {
+    authority = authority.substr(at + 1);  // credentials are read by the caller
+  }
+  std::string_view port_text;
+  if (!authority.empty() && authority.front() == '[') {
+    size_t close = authority.find(']');
+    if (close == std::string_view::npos)
+      return invalid_argument("bad IPv6 host in " + std::string(url));
+    ep.host = std::string(authority.substr(1, close - 1));
+    if (close + 1 < authority.size() && authority[close + 1] == ':')
+      port_text = authority.substr(close + 2);
+  } else {
+    size_t colon = authority.find(':');
+    ep.host = std::string(authority.substr(0, colon));
+    if (colon != std::string_view::npos) port_text = authority.substr(colon + 1);
+  }
+  if (ep.host.empty())
+    return invalid_argument(std::string(what) + " " + std::string(url) + " has no host");
+  ep.port = default_port;
+  if (!port_text.empty()) {
+    auto [end, ec] =
+        std::from_chars(port_text.data(), port_text.data() + port_text.size(), ep.port);
+    if (ec != std::errc() || end != port_text.data() + port_text.size() || ep.port <= 0 ||
+        ep.port > 65535) {
+      return invalid_argument(std::string(what) + " " + std::string(url) + " has a bad port");
+    }
+  }
+  return ep;
+}
+
+std::string percent_encode(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (char c : text) {
+    auto u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) != 0 || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += c;
+    } else {
+      out += '%';
+      out += kHex[u >> 4];
+      out += kHex[u & 15];
+    }
+  }
+  return out;
+}
+
+std::string trim(std::string s) {
+  const char* ws = " \t\r\n";
+  s.erase(s.find_last_not_of(ws) + 1);
+  s.erase(0, s.find_first_not_of(ws));
+  return s;
+}
+
+Result<std::string> read_token_file(const std::string& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return Error{ErrorCode::kUnauthorized, "cannot read tokenFile " + file};
+  std::string data(kMaxTokenFileBytes + 1, '\0');
+  in.read(data.data(), static_cast<std::streamsize>(data.size()));
+  data.resize(static_cast<size_t>(in.gcount()));
+  if (data.size() > kMaxTokenFileBytes)
+    return Error{ErrorCode::kUnauthorized, file + " is too large"};
+  return trim(std::move(data));
+}
+
+// The identity a connection or request is made with.
+struct Identity {
+  std::string token;
+  std::string cert_pem;
+  std::string key_pem;
+};
+
+struct Connection {
+  std::unique_ptr<httplib::SSLClient> client;
+  std::string cert_pem;  // the client certificate it was built with
+  std::string key_pem;
+};
+
+struct Answer {
+  int status = 0;
+  std::string body;
+  std::string retry_after;
+};
+
+// The message of a metav1.Status body, or "".
+std::string status_message(const std::string& body) {
+  json j = json::parse(body, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return "";
+  return std::string(string_member(j, "message"));
+}
+
+std::optional<std::chrono::milliseconds> parse_retry_after(const std::string& value) {
+  int seconds = 0;
+  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
+  if (ec != std::errc() || end != value.data() + value.size() || seconds < 0) return std::nullopt;
+  return std::chrono::milliseconds(int64_t{seconds} * 1000);
+}
+
+bool retryable(int status) { return status == 429 || (status >= 500 && status <= 599); }
+
+}  // namespace
+
+struct KubeClient::Impl {
+  Endpoint url;
+  std::optional<Endpoint> proxy;
+  std::string proxy_user;
+  std::string proxy_password;
+  tls::ServerIdentity server;
+  std::chrono::milliseconds timeout{0};
+
+  std::mutex mu;
+  std::vector<std::unique_ptr<Connection>> idle;  // guarded by mu
+  std::string rotated_token;                      // guarded by mu; from token_file after a 401
+};
+
+namespace {
+
+Result<std::unique_ptr<Connection>> connect_with(const KubeClient::Impl& impl, const Identity& id) {
+  auto conn = std::make_unique<Connection>();
+  conn->client = std::make_unique<httplib::SSLClient>(impl.url.host, impl.url.port);
+  SSL_CTX* ctx = conn->client->ssl_context();
+  if (ctx == nullptr) return Error{ErrorCode::kInternal, "cannot create a TLS context"};
+  conn->client->enable_server_certificate_verification(false);  // OpenSSL verifies (tls_context.h)
+  if (Status s = tls::configure_server_trust(ctx, impl.server); !s.ok()) return s.error();
+  if (!id.cert_pem.empty() || !id.key_pem.empty()) {
+    Status s = tls::configure_client_certificate(ctx, id.cert_pem, id.key_pem);
+    if (!s.ok()) return s.error();
+  }
+  conn->cert_pem = id.cert_pem;
+  conn->key_pem = id.key_pem;
+  auto seconds = std::chrono::duration_cast<std::chrono::seconds>(impl.timeout);
+  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(impl.timeout - seconds);
+  conn->client->set_connection_timeout(seconds.count(), micros.count());
+  conn->client->set_read_timeout(seconds.count(), micros.count());
+  conn->client->set_write_timeout(seconds.count(), micros.count());
+  conn->client->set_keep_alive(true);
+  if (impl.proxy) {
+    conn->client->set_proxy(impl.proxy->host, impl.proxy->port);
+    if (!impl.proxy_user.empty()) {
+      conn->client->set_proxy_basic_auth(impl.proxy_user, impl.proxy_password);
+    }
+  }
+  return conn;
+}
+
+Status parse_proxy(const std::string& proxy_url, KubeClient::Impl& impl) {
+  if (proxy_url.empty()) return {};
+  if (proxy_url.rfind("http://", 0) != 0) {
+    return invalid_argument("proxy-url " + proxy_url +
+                            ": only http:// proxies are supported (not socks5 or https proxies)");
+  }
+  Result<Endpoint> ep = parse_endpoint(proxy_url, "http", 80, "proxy-url");
+  if (!ep.ok()) return ep.error();
+  impl.proxy = ep.value();
+  std::string_view authority = std::string_view(proxy_url).substr(7);
+  authority = authority.substr(0, authority.find('/'));
+  if (size_t at = authority.rfind('@'); at != std::string_view::npos) {
+    std::string_view user = authority.substr(0, at);
+    size_t colon = user.find(':');
+    impl.proxy_user = std::string(user.substr(0, colon));
+    if (colon != std::string_view::npos) impl.proxy_password = std::string(user.substr(colon + 1));
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<std::unique_ptr<KubeClient>> KubeClient::create(const RestConfig& config,
+                                                       CredentialsFn credentials,
+                                                       ClientOptions options) {
+  if (config.server.rfind("https://", 0) != 0) {
+    return invalid_argument("server " + config.server +
+                            ": only https:// API servers are supported");
+  }
+  auto impl = std::make_unique<Impl>();
+  Result<Endpoint> url = parse_endpoint(config.server, "https", 443, "server");
+  if (!url.ok()) return url.error();
+  impl->url = url.value();
+  if (Status s = parse_proxy(config.proxy_url, *impl); !s.ok()) return s.error();
+  impl->server.ca_pem = config.ca_pem;
+  impl->server.insecure_skip_verify = config.insecure_skip_tls_verify;
+  impl->server.verify_name =
+      config.tls_server_name.empty() ? impl->url.host : config.tls_server_name;
+  impl->server.sni_name = config.tls_server_name;
+  impl->timeout =
+      config.request_timeout_seconds > 0
+          ? std::chrono::milliseconds(static_cast<int64_t>(config.request_timeout_seconds * 1000))
+          : options.default_timeout;
+  if (config.exec && !credentials) {
+    return invalid_argument(
+        "the user " + config.user_name +
+        " uses an exec credential plugin, but no credential provider was given");
+  }
+  // Build one connection now so a bad CA, certificate or key is reported before any request.
+  Identity id{config.bearer_token, config.client_cert_pem, config.client_key_pem};
+  if (credentials) id = {};
+  Result<std::unique_ptr<Connection>> probe = connect_with(*impl, id);
+  if (!probe.ok()) return probe.error();
+  impl->idle.push_back(std::move(probe).value());
+  return std::unique_ptr<KubeClient>(
+      new KubeClient(config, std::move(credentials), options, std::move(impl)));
+}
+
+KubeClient::KubeClient(RestConfig config, CredentialsFn credentials, ClientOptions options,
+                       std::unique_ptr<Impl> impl)
+    : config_(std::move(config)),
+      credentials_(std::move(credentials)),
+      options_(options),
+      impl_(std::move(impl)) {}
+
+KubeClient::~KubeClient() = default;
+
+namespace {
+
+Result<Identity> current_identity(const RestConfig& config, const CredentialsFn& credentials,
+                                  KubeClient::Impl& impl, bool force_refresh) {
+  Identity id{config.bearer_token, config.client_cert_pem, config.client_key_pem};
+  if (credentials) {
+    Result<Credentials> c = credentials(force_refresh);
+    if (!c.ok()) {
+      return Error{ErrorCode::kUnauthorized, "getting credentials: " + c.error().message};
+    }
+    if (!c.value().bearer_token.empty()) id.token = c.value().bearer_token;
+    if (!c.value().client_cert_pem.empty()) {
+      id.cert_pem = c.value().client_cert_pem;
+      id.key_pem = c.value().client_key_pem;
+    }
+    return id;
+  }
+  if (force_refresh && !config.token_file.empty()) {  // projected tokens rotate
+    Result<std::string> token = read_token_file(config.token_file);
+    if (!token.ok()) return token.error();
+    std::lock_guard<std::mutex> lock(impl.mu);
+    impl.rotated_token = token.value();
+  }
+  std::lock_guard<std::mutex> lock(impl.mu);
+  if (!impl.rotated_token.empty()) id.token = impl.rotated_token;
+  return id;
+}
+
+Result<std::unique_ptr<Connection>> acquire(KubeClient::Impl& impl, const Identity& id) {
+  {
+    std::lock_guard<std::mutex> lock(impl.mu);
+    for (auto it = impl.idle.begin(); it != impl.idle.end(); ++it) {
+      if ((*it)->cert_pem == id.cert_pem && (*it)->key_pem == id.key_pem) {
+        std::unique_ptr<Connection> conn = std::move(*it);
+        impl.idle.erase(it);
+        return conn;
+      }
+    }
+  }
+  return connect_with(impl, id);
+}
+
+void release(KubeClient::Impl& impl, std::unique_ptr<Connection> conn, size_t max_idle) {
+  std::lock_guard<std::mutex> lock(impl.mu);
+  if (impl.idle.size() < max_idle) impl.idle.push_back(std::move(conn));
+}
+
+Error transport_error(httplib::Error err, const std::string& url,
+                      std::chrono::milliseconds timeout) {
+  std::string seconds = std::to_string(timeout.count() / 1000);
+  if (timeout.count() % 1000 != 0) seconds += "." + std::to_string(timeout.count() % 1000 / 100);
+  switch (err) {
+    case httplib::Error::SSLConnection:
+    case httplib::Error::SSLServerVerification:
+      if (!tls::last_verify_error().empty()) {
+        return {ErrorCode::kUnavailable,
+                "GET " + url + ": the server's certificate is not trusted (" +
+                    tls::last_verify_error() +
+                    "); check certificate-authority and tls-server-name in the kubeconfig"};
+      }
+      return {ErrorCode::kUnavailable, "GET " + url + ": TLS handshake failed"};
+    case httplib::Error::Connection:
+    case httplib::Error::ConnectionTimeout:
+      return {ErrorCode::kUnavailable, "GET " + url + ": cannot connect to the API server (" +
+                                           httplib::to_string(err) + ")"};
+    case httplib::Error::Read:
+      return {ErrorCode::kUnavailable, "GET " + url + ": no complete answer within " + seconds +
+                                           " s (timed out or connection closed)"};
+    default:
+      return {ErrorCode::kUnavailable, "GET " + url + ": " + httplib::to_string(err)};
+  }
+}
+
+Result<json> interpret(const Answer& a, const std::string& url, int attempts) {
+  std::string what = "GET " + url + ": HTTP " + std::to_string(a.status);
+  if (a.status >= 200 && a.status < 300) {
+    json body = json::parse(a.body, nullptr, false);
+    if (body.is_discarded()) return parse_error(what + ": the answer is not JSON");
+    return body;
+  }
+  std::string message = status_message(a.body);
+  std::string detail = message.empty() ? what : message + " (" + what + ")";
+  switch (a.status) {
+    case 401:
+      return Error{ErrorCode::kUnauthorized, "the API server rejected the credentials: " + detail};
+    case 403:
+      return Error{ErrorCode::kForbidden, message.empty() ? what + " Forbidden" : message};
+    case 404:
+      return Error{ErrorCode::kNotFound, detail};
+    default:
+      break;
+  }
+  if (retryable(a.status)) {
+    return Error{ErrorCode::kUnavailable,
+                 detail + " after " + std::to_string(attempts) + " attempts"};
+  }
+  return Error{ErrorCode::kInvalidArgument, detail};
+}
+
+}  // namespace
+
+Result<json> KubeClient::get_json(std::string_view path_and_query, std::string_view accept) {
+  const std::string target = impl_->url.path + std::string(path_and_query);
+  const std::string url = config_.server + std::string(path_and_query);
+  bool refreshed = false;
+  std::chrono::milliseconds waited{0};
+  for (int attempt = 1;; ++attempt) {
+    Result<Identity> id =
+        current_identity(config_, credentials_, *impl_, refreshed && attempt == 1);
+    if (!id.ok()) return id.error();
+    Result<std::unique_ptr<Connection>> conn = acquire(*impl_, id.value());
+    if (!conn.ok()) return conn.error();
+    httplib::Headers headers{{"Accept", std::string(accept.empty() ? kJsonAccept : accept)},
+                             {"User-Agent", "kubectl-aksarc_support"}};
+    if (!id.value().token.empty()) {
+      headers.emplace("Authorization", "Bearer " + id.value().token);
+    }
+    tls::clear_last_verify_error();
+    httplib::Result res = conn.value()->client->Get(target, headers);
+    if (!res) return transport_error(res.error(), url, impl_->timeout);
+    Answer a{res->status, res->body, res->get_header_value("Retry-After")};
+    release(*impl_, std::move(conn).value(), options_.max_idle_connections);
+    if (a.status == 401 && !refreshed) {  // once: the token may have rotated or expired
+      refreshed = true;
+      attempt = 0;
+      continue;
+    }
+    if (retryable(a.status) && attempt < options_.max_attempts) {
+      auto wait = parse_retry_after(a.retry_after)
+                      .value_or(options_.initial_backoff * (int64_t{1} << (attempt - 1)));
+      if (waited + wait <= options_.max_total_backoff) {
+        std::this_thread::sleep_for(wait);
+        waited += wait;
+        continue;
+      }
+    }
+    return interpret(a, url, attempt);
+  }
+}
+
+namespace {
+
+std::string list_query(const ListOptions& options, const std::string& continue_token) {
+  std::vector<std::string> params;
+  if (options.limit > 0) params.push_back("limit=" + std::to_string(options.limit));
+  if (!options.label_selector.empty()) {
+    params.push_back("labelSelector=" + percent_encode(options.label_selector));
+  }
+  if (!options.field_selector.empty()) {
+    params.push_back("fieldSelector=" + percent_encode(options.field_selector));
+  }
+  if (!continue_token.empty()) params.push_back("continue=" + percent_encode(continue_token));
+  std::string query;
+  for (const std::string& p : params) query += (query.empty() ? "?" : "&") + p;
+  return query;
+}
+
+}  // namespace
+
+Result<json> KubeClient::list(const ResourceKey& key, const ListOptions& options) {
+  const std::string accept =
+      options.metadata_only
+          ? "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1, application/json"
+          : std::string(kJsonAccept);
+  json merged;
+  std::string continue_token;
+  std::set<std::string> seen_tokens;
+  for (int page = 0; page < options_.max_pages; ++page) {
+    Result<json> r = get_json(key.path() + list_query(options, continue_token), accept);
+    if (!r.ok()) return r.error();
+    json& body = r.value();
+    const json* items = member(body, "items");
+    if (!body.is_object() || items == nullptr || !(items->is_array() || items->is_null())) {
+      return parse_error("listing " + key.describe() + ": the answer is not a List");
+    }
+    if (page == 0) {
+      merged = body;
+      merged["items"] = json::array();
+    }
+    if (items->is_array()) {
+      for (const json& item : *items) merged["items"].push_back(item);
+    }
+    const json* next = path(body, {"metadata", "continue"});
+    continue_token = next == nullptr ? "" : std::string(as_string(*next));
+    if (continue_token.empty()) {
+      if (json* meta = merged.contains("metadata") ? &merged["metadata"] : nullptr;
+          meta != nullptr && meta->is_object()) {
+        meta->erase("continue");
+        meta->erase("remainingItemCount");
+      }
+      return merged;
+    }
+    if (!seen_tokens.insert(continue_token).second) {
+      return Error{ErrorCode::kInternal,
+                   "listing " + key.describe() + ": the server repeated a continue token"};
+    }
+  }
+  return Error{ErrorCode::kInternal, "listing " + key.describe() + ": more than " +
+                                         std::to_string(options_.max_pages) + " pages"};
+}
+
+}  // namespace aksarc::kube
