@@ -344,6 +344,20 @@ std::vector<Setting> parse_list(std::string_view value, std::string_view where,
 
 }  // namespace
 
+std::vector<GateSetting> effective_gate_settings(const std::vector<GateSetting>& settings) {
+  std::vector<GateSetting> out;
+  std::map<std::pair<std::string, std::string>, size_t> seen;
+  for (const GateSetting& s : settings) {
+    auto [it, inserted] = seen.emplace(std::make_pair(s.gate, s.where), out.size());
+    if (inserted) {
+      out.push_back(s);
+    } else {
+      out[it->second].enabled = s.enabled;
+    }
+  }
+  return out;
+}
+
 std::vector<GateSetting> parse_feature_gates_value(std::string_view value, std::string_view where,
                                                    std::vector<std::string>& problems) {
   // A gate needs a value: "A" alone is an error for the components.

@@ -52,6 +52,10 @@ struct FeatureSettings {
 FeatureSettings extract_feature_settings(const json& object, std::string_view kind,
                                          std::string_view namespace_, std::string_view name);
 
+// The settings with repeats collapsed: the last setting of a gate in one place wins, as the
+// components read repeated gates. Order of first appearance is kept.
+std::vector<GateSetting> effective_gate_settings(const std::vector<GateSetting>& settings);
+
 // Parses a --feature-gates value "A=true,B=false". Values are read like Go's strconv.ParseBool
 // but case-insensitively (true/t/1, false/f/0); surrounding spaces and quotes are ignored, empty
 // entries skipped. Entries that are not NAME=BOOL are reported in `problems` and skipped.

@@ -1,4 +1,3 @@
-#include "kube/in_cluster.h"
 
 #include <httplib.h>
 
@@ -6,6 +5,7 @@
 #include <fstream>
 
 #include "core/json_access.h"
+#include "kube/text_file.h"
 
 namespace aksarc::kube {
 namespace {
@@ -13,21 +13,10 @@ namespace {
 constexpr size_t kMaxTokenBytes = size_t{64} * 1024;
 
 Result<std::string> read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return io_error("cannot read " + path);
-  std::string data(kMaxTokenBytes + 1, '\0');
-  in.read(data.data(), static_cast<std::streamsize>(data.size()));
-  data.resize(static_cast<size_t>(in.gcount()));
-  if (data.size() > kMaxTokenBytes) return io_error(path + " is too large");
-  return data;
+  return read_small_file(path, kMaxTokenBytes);
 }
 
-std::string trim(std::string s) {
-  const char* ws = " \t\r\n";
-  s.erase(s.find_last_not_of(ws) + 1);
-  s.erase(0, s.find_first_not_of(ws));
-  return s;
-}
+std::string trim(std::string s) { return trim_whitespace(std::move(s)); }
 
 Error http_error(int status) {
   std::string msg = "GET /version: HTTP " + std::to_string(status);

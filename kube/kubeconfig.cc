@@ -1,4 +1,3 @@
-#include "kube/kubeconfig.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -8,6 +7,7 @@
 #include <set>
 
 #include "kube/base64.h"
+#include "kube/text_file.h"
 
 namespace aksarc::kube {
 namespace {
@@ -31,21 +31,10 @@ struct Merged {
 };
 
 Result<std::string> read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return io_error("cannot read " + path);
-  std::string data(kMaxFileBytes + 1, '\0');
-  in.read(data.data(), static_cast<std::streamsize>(data.size()));
-  data.resize(static_cast<size_t>(in.gcount()));
-  if (data.size() > kMaxFileBytes) return io_error(path + " is too large");
-  return data;
+  return read_small_file(path, kMaxFileBytes);
 }
 
-std::string trim(std::string s) {
-  const char* ws = " \t\r\n";
-  s.erase(s.find_last_not_of(ws) + 1);
-  s.erase(0, s.find_first_not_of(ws));
-  return s;
-}
+std::string trim(std::string s) { return trim_whitespace(std::move(s)); }
 
 std::string join(const std::vector<std::string>& items) {
   std::string out;

@@ -49,21 +49,6 @@ bool allow_none(const GateSetting&) { return false; }
 // Microsoft's Windows kube-proxy manifest runs --feature-gates=WinOverlay=true.
 bool allow_win_overlay(const GateSetting& s) { return s.gate == "WinOverlay"; }
 
-// The last setting of each gate in each place wins, as the components read repeated gates.
-std::vector<GateSetting> effective(const std::vector<GateSetting>& settings) {
-  std::vector<GateSetting> out;
-  std::map<std::pair<std::string, std::string>, size_t> seen;
-  for (const GateSetting& s : settings) {
-    auto [it, inserted] = seen.emplace(std::make_pair(s.gate, s.where), out.size());
-    if (inserted) {
-      out.push_back(s);
-    } else {
-      out[it->second].enabled = s.enabled;
-    }
-  }
-  return out;
-}
-
 // "group/version" of a runtime-config key ("api/v1" is the core group).
 std::pair<std::string_view, std::string_view> group_version_of(std::string_view key) {
   size_t slash = key.find('/');
@@ -77,7 +62,7 @@ std::pair<std::string_view, std::string_view> group_version_of(std::string_view 
 // `base` is the evidence about the object (kind, namespace, name); field and value are filled.
 void judge_gates(const std::vector<GateSetting>& gates, const Evidence& base,
                  const JudgedVersion& v, const PolicyData& data, AllowFn allow, Judgement& j) {
-  for (const GateSetting& s : effective(gates)) {
+  for (const GateSetting& s : effective_gate_settings(gates)) {
     if (!s.enabled) continue;
     Evidence e = base;
     e.field = s.where;

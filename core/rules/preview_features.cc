@@ -40,21 +40,6 @@ std::string object_label(const AdmissionRequest& request) {
   return kind + " " + std::string(request.namespace_) + "/" + name;
 }
 
-// The last setting of each gate in each place wins, as components read repeated gates.
-std::vector<GateSetting> effective(const std::vector<GateSetting>& settings) {
-  std::vector<GateSetting> out;
-  std::map<std::pair<std::string, std::string>, size_t> seen;
-  for (const GateSetting& s : settings) {
-    auto [it, inserted] = seen.emplace(std::make_pair(s.gate, s.where), out.size());
-    if (inserted) {
-      out.push_back(s);
-    } else {
-      out[it->second].enabled = s.enabled;
-    }
-  }
-  return out;
-}
-
 // The last minor a removed gate was accepted in.
 std::string last_minor_of(const FeatureGate& gate) {
   KubeVersion last = gate.stages.front().from;
@@ -117,10 +102,10 @@ class Judge {
 
   void gates(const FeatureSettings& now, const FeatureSettings& before) {
     std::set<std::string, std::less<>> old;
-    for (const GateSetting& o : effective(before.gates)) {
+    for (const GateSetting& o : effective_gate_settings(before.gates)) {
       if (o.enabled) old.insert(o.gate);
     }
-    for (const GateSetting& s : effective(now.gates)) gate(s, old.count(s.gate) != 0);
+    for (const GateSetting& s : effective_gate_settings(now.gates)) gate(s, old.count(s.gate) != 0);
   }
 
   void runtime_config(const FeatureSettings& now, const FeatureSettings& before) {
