@@ -1,3 +1,4 @@
+#include "kube/in_cluster.h"
 
 #include <httplib.h>
 

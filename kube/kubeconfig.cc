@@ -1,3 +1,4 @@
+#include "kube/kubeconfig.h"
 
 #include <yaml-cpp/yaml.h>
 
