@@ -1,13 +1,12 @@
 #include "plugin/cmd_review.h"
 
-#include <yaml-cpp/yaml.h>
-
 #include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
 
 #include "core/admission.h"
+#include "plugin/structured_output.h"
 
 namespace aksarc::plugin {
 namespace {
@@ -88,26 +87,6 @@ json to_json(const std::vector<Judged>& all) {
   return list;
 }
 
-// YAML output is the JSON document in block style (every JSON document is YAML).
-void emit_yaml(const json& j, YAML::Emitter& e) {
-  if (j.is_object()) {
-    e << YAML::BeginMap;
-    for (auto it = j.begin(); it != j.end(); ++it) {
-      e << YAML::Key << it.key() << YAML::Value;
-      emit_yaml(it.value(), e);
-    }
-    e << YAML::EndMap;
-  } else if (j.is_array()) {
-    e << YAML::BeginSeq;
-    for (const json& x : j) emit_yaml(x, e);
-    e << YAML::EndSeq;
-  } else if (j.is_string()) {
-    e << YAML::DoubleQuoted << j.get<std::string>();
-  } else {
-    e << j.dump();
-  }
-}
-
 }  // namespace
 
 int run_review(const ReviewOptions& o, std::istream& in, std::ostream& out, std::ostream& err) {
@@ -130,12 +109,8 @@ int run_review(const ReviewOptions& o, std::istream& in, std::ostream& out, std:
     if (j.outcome.record.decision == "deny") code = std::max(code, kExitDenied);
     all.push_back(std::move(j));
   }
-  if (o.output == "json") {
-    out << to_json(all).dump(2) << "\n";
-  } else if (o.output == "yaml") {
-    YAML::Emitter e;
-    emit_yaml(to_json(all), e);
-    out << e.c_str() << "\n";
+  if (o.output == "json" || o.output == "yaml") {
+    write_structured(to_json(all), o.output, out);
   } else {
     print_table(all, out);
   }

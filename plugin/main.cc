@@ -3,24 +3,99 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <string>
+#include <vector>
 
 #include "aksarc_version.h"
+#include "core/checks/registry.h"
+#include "kube/kubeconfig.h"
+#include "plugin/acquire.h"
+#include "plugin/cmd_catalog.h"
+#include "plugin/cmd_check.h"
 #include "plugin/cmd_review.h"
+#include "plugin/cmd_snapshot.h"
+#include "plugin/completion.h"
+#include "plugin/global_options.h"
+
+namespace {
+
+constexpr const char* kDescription =
+    "Is this AKS enabled by Azure Arc cluster inside Microsoft's support policy? Reads the "
+    "cluster (or a saved dump) and reports, rule by rule, what breaks the policy, where, and "
+    "what to do.";
+
+constexpr const char* kFooter =
+    "Examples:\n"
+    "  kubectl aksarc-support                          report on the current context\n"
+    "  kubectl aksarc-support -o json --only-failed    for scripts and CI\n"
+    "  kubectl aksarc-support --at 2027-03-01          still supported on that day?\n"
+    "  kubectl aksarc-support --from-dump ./dump       judge a saved cluster-info dump\n"
+    "  kubectl aksarc-support explain kubelet-versions\n"
+    "\n"
+    "Exit codes (check): 0 Supported, 1 the tool could not run (bad flag, kubeconfig, "
+    "unreachable cluster), 2 AtRisk (warnings or unknowns), 3 Unsupported.\n"
+    "Exit codes (review): 0 allowed, 1 usage error, 2 unreadable input, 3 denied.";
+
+using aksarc::plugin::GlobalOptions;
+
+aksarc::plugin::CompletionSources completion_sources(const GlobalOptions& options) {
+  aksarc::plugin::CompletionSources sources;
+  sources.contexts = [&options] {
+    auto selection = aksarc::plugin::selection_of(options);
+    if (!selection.ok()) return std::vector<std::string>{};
+    auto contexts = aksarc::kube::list_contexts(selection.value());
+    return contexts.ok() ? contexts.value() : std::vector<std::string>{};
+  };
+  sources.check_ids = [] {
+    std::vector<std::string> ids;
+    for (const auto& check : aksarc::all_checks()) ids.emplace_back(check->id());
+    return ids;
+  };
+  return sources;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{
-      "Keep AKS enabled by Azure Arc clusters inside Microsoft's support policy.\n"
-      "Exit codes: 0 ok, 1 usage error, 2 unreadable input, 3 policy violations found."};
+  namespace plugin = aksarc::plugin;
+  CLI::App app{kDescription};
   app.name("kubectl aksarc-support");
+  app.footer(kFooter);
   app.set_version_flag("--version", "aksarc-support " + std::string(aksarc::kAksarcVersion));
-  app.require_subcommand(1);
-  int exit_code = aksarc::plugin::kExitOk;
-  aksarc::plugin::setup_review(app, std::cout, std::cerr, exit_code);
+  app.require_subcommand(0, 1);
+  GlobalOptions options;
+  plugin::add_global_flags(app, options);
+
+  int exit_code = plugin::kExitSupported;
+  std::string explain_id;
+  std::string snapshot_dir;
+  auto* check = app.add_subcommand("check", "Report whether the cluster is supported (default)");
+  auto* checks = app.add_subcommand("checks", "List the checks and the policy rules they enforce");
+  auto* explain = app.add_subcommand("explain", "Explain a check or a policy rule (e.g. VER-2)");
+  explain->add_option("id", explain_id, "Check ID or policy rule ID")->required();
+  auto* versions = app.add_subcommand(
+      "versions", "Kubernetes versions each AKS Arc platform supports, and until when");
+  auto* snapshot = app.add_subcommand(
+      "snapshot", "Save what the checks read (no Secret data) for a support ticket");
+  snapshot->add_option("-o,--output-dir", snapshot_dir, "Folder to create")->required();
+  auto* version = app.add_subcommand("version", "Print the plugin and policy data versions");
+  for (CLI::App* sub : {check, checks, explain, versions, snapshot, version}) sub->fallthrough();
+  plugin::setup_review(app, std::cout, std::cerr, exit_code);
+
+  if (argc >= 2 && std::string_view(argv[1]) == "__complete") {
+    std::vector<std::string> args(argv + 2, argv + argc);
+    return plugin::run_complete(app, args, completion_sources(options), std::cout);
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     int code = app.exit(e);  // prints help, version or the usage error
-    return code == 0 ? 0 : aksarc::plugin::kExitUsage;
+    return code == 0 ? 0 : plugin::kExitCannotRun;
   }
-  return exit_code;
+  if (checks->parsed()) return plugin::run_checks_catalog(options, std::cout, std::cerr);
+  if (explain->parsed()) return plugin::run_explain(explain_id, options, std::cout, std::cerr);
+  if (versions->parsed()) return plugin::run_versions(options, std::cout, std::cerr);
+  if (snapshot->parsed()) return plugin::run_snapshot(snapshot_dir, options, std::cout, std::cerr);
+  if (version->parsed()) return plugin::run_version(options, std::cout, std::cerr);
+  if (app.got_subcommand("review")) return exit_code;
+  return plugin::run_check(options, std::cout, std::cerr);
 }

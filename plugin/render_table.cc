@@ -101,6 +101,10 @@ void render_report_table(const Report& report, const TableStyle& style, std::ost
   std::stable_sort(rows.begin(), rows.end(), [](const CheckResult* a, const CheckResult* b) {
     return severity_rank(a->status) < severity_rank(b->status);
   });
+  if (rows.empty()) {
+    out << (style.only_failed ? "No fail, warn or unknown findings.\n" : "No findings.\n");
+    return;
+  }
   out << std::left << std::setw(9) << "STATUS" << std::setw(8) << "RULE" << std::setw(31) << "CHECK"
       << "FINDING\n";
   constexpr const char* kIndent = "                                                ";

@@ -76,6 +76,10 @@ class Check {
   // need). Version, discovery and kubelet configz are requested with the flags below.
   virtual std::vector<ResourceKey> needs() const = 0;
   virtual bool needs_discovery() const { return false; }
+  // True when the check reads only the metadata (names, namespaces, labels, annotations,
+  // managedFields) of the lists it needs: a list no other chosen check needs in full is then
+  // fetched as PartialObjectMetadataList, much smaller on a large cluster.
+  virtual bool reads_only_metadata() const { return false; }
   virtual bool needs_kubelet_configz() const { return false; }
   // Appends at least one result for this check (a pass when all is well). Never throws.
   virtual void run(const ClusterState& state, const CheckContext& ctx,

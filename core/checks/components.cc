@@ -255,6 +255,7 @@ class ImagesCheck : public Check {
 
 class ForeignWorkloadsCheck : public Check {
  public:
+  bool reads_only_metadata() const override { return true; }
   std::string_view id() const override { return "kube-system-foreign-workloads"; }
   std::string_view rule() const override { return kRule; }
   std::string_view title() const override {
@@ -322,6 +323,7 @@ bool at_creation(const json& object, std::string_view time) {
 
 class ManualEditsCheck : public Check {
  public:
+  bool reads_only_metadata() const override { return true; }
   std::string_view id() const override { return "kube-system-manual-edits"; }
   std::string_view rule() const override { return kRule; }
   std::string_view title() const override {

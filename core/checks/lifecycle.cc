@@ -73,7 +73,7 @@ class ArcConnectivity final : public Check {
            std::vector<CheckResult>& out) const override {
     if (ctx.platform == Platform::kWindowsServer) {
       out.push_back(result_of(*this, CheckStatus::kSkipped,
-                              "LIFE-3: Windows Server hosts have no 30-day connectivity rule"));
+                              "Windows Server hosts have no 30-day connectivity rule"));
       return;
     }
     if (auto r = arc_preconditions(*this, ctx)) return out.push_back(std::move(*r));
@@ -94,7 +94,7 @@ class ArcConnectivity final : public Check {
     std::string status(arc_field(arc, "connectivityStatus"));
     if (status == "Expired") {
       return result_of(*this, CheckStatus::kFail,
-                       "LIFE-3: the Arc connection is Expired: the managed identity certificate "
+                       "the Arc connection is Expired: the managed identity certificate "
                        "ran out and Azure Arc features stopped",
                        "delete and re-create the Arc connection (see the Azure Arc "
                        "connectivity docs); for AKS on Azure Local open a support case");
@@ -102,19 +102,19 @@ class ArcConnectivity final : public Check {
     auto last = parse_civil_date(arc_field(arc, "lastConnectivityTime"));
     if (!last) {
       if (status == "Connected") {
-        return result_of(*this, CheckStatus::kPass, "LIFE-3: the cluster is Connected to Azure");
+        return result_of(*this, CheckStatus::kPass, "the cluster is Connected to Azure");
       }
       return result_of(
           *this, CheckStatus::kUnknown,
-          "LIFE-3: --arc-status has no readable lastConnectivityTime (status \"" + status + "\")",
+          "--arc-status has no readable lastConnectivityTime (status \"" + status + "\")",
           std::string(kRunArcShow));
     }
     const long days = days_between(*last, ctx.today);
     if (days < 0) {
       // --at lies before the file was recorded: the window cannot be replayed backwards.
       return result_of(*this, CheckStatus::kUnknown,
-                       "LIFE-3: lastConnectivityTime " + last->to_string() +
-                           " is after the date judged (" + ctx.today.to_string() + ")",
+                       "lastConnectivityTime " + last->to_string() + " is after the date judged (" +
+                           ctx.today.to_string() + ")",
                        "judge at a date on or after the --arc-status file was recorded");
     }
     const std::string since = "last connected " + last->to_string() + ", " + std::to_string(days) +
@@ -124,22 +124,22 @@ class ArcConnectivity final : public Check {
         "network requirements) and check again";
     if (days > kConnectivityDays) {
       return result_of(*this, CheckStatus::kFail,
-                       "LIFE-3: " + since +
+                       since +
                            ": beyond the 30-day limit, day-2 operations are "
                            "blocked and the cluster is outside support",
                        fix + "; a cluster disconnected this long may need to be redeployed");
     }
     if (days >= kConnectivityWarnDays) {
       return result_of(*this, CheckStatus::kWarn,
-                       "LIFE-3: " + since + ": " + std::to_string(kConnectivityDays - days) +
+                       since + ": " + std::to_string(kConnectivityDays - days) +
                            " day(s) left of the 30-day limit",
                        fix);
     }
     if (status == "Connected") {
-      return result_of(*this, CheckStatus::kPass, "LIFE-3: Connected (" + since + ")");
+      return result_of(*this, CheckStatus::kPass, "Connected (" + since + ")");
     }
     return result_of(*this, CheckStatus::kInfo,
-                     "LIFE-3: status \"" + status + "\", " + since + ": " +
+                     "status \"" + status + "\", " + since + ": " +
                          std::to_string(kConnectivityDays - days) +
                          " day(s) left of the 30-day "
                          "limit",
@@ -181,17 +181,17 @@ class ArcSubscription final : public Check {
     CheckResult r;
     if (state == "Disabled" || state == "Deleted") {
       r = result_of(*this, CheckStatus::kFail,
-                    "LIFE-4: the subscription is " + state +
+                    "the subscription is " + state +
                         ": the cluster leaves support 60 days after suspension, and a deleted "
                         "subscription means redeploying AKS Arc",
                     "restore the subscription within 60 days of its suspension");
       r.evidence.push_back(arc_evidence(arc, "subscriptionState"));
     } else if (state == "Warned" || state == "PastDue") {
-      r = result_of(*this, CheckStatus::kWarn, "LIFE-4: the subscription is " + state,
+      r = result_of(*this, CheckStatus::kWarn, "the subscription is " + state,
                     "settle the subscription before it is suspended");
       r.evidence.push_back(arc_evidence(arc, "subscriptionState"));
     } else if (state == "Enabled") {
-      r = result_of(*this, CheckStatus::kPass, "LIFE-4: the subscription is Enabled");
+      r = result_of(*this, CheckStatus::kPass, "the subscription is Enabled");
       r.evidence.push_back(arc_evidence(arc, "subscriptionState"));
     } else {
       r = from_provisioning(arc, lookup);
@@ -205,17 +205,17 @@ class ArcSubscription final : public Check {
     CheckResult r;
     if (prov.empty()) {
       r = result_of(*this, CheckStatus::kUnknown,
-                    "LIFE-4: the --arc-status file shows neither the subscription's state nor "
+                    "the --arc-status file shows neither the subscription's state nor "
                     "the resource's provisioningState",
                     lookup);
     } else if (prov == "Succeeded") {
       r = result_of(*this, CheckStatus::kInfo,
-                    "LIFE-4: the Arc resource exists and is provisioned (Succeeded); a suspended "
+                    "the Arc resource exists and is provisioned (Succeeded); a suspended "
                     "subscription does not show in `az connectedk8s show`",
                     lookup);
     } else {
-      r = result_of(*this, CheckStatus::kWarn,
-                    "LIFE-4: the Arc resource's provisioningState is " + prov, lookup);
+      r = result_of(*this, CheckStatus::kWarn, "the Arc resource's provisioningState is " + prov,
+                    lookup);
     }
     r.evidence.push_back(arc_evidence(arc, "provisioningState"));
     return r;
@@ -251,7 +251,7 @@ class ArcAgents final : public Check {
   void run(const ClusterState& state, const CheckContext& ctx,
            std::vector<CheckResult>& out) const override {
     if (ctx.platform == Platform::kNotAksArc) {
-      out.push_back(result_of(*this, CheckStatus::kSkipped, "LIFE-3: not an AKS Arc cluster"));
+      out.push_back(result_of(*this, CheckStatus::kSkipped, "not an AKS Arc cluster"));
       return;
     }
     const json* items =
@@ -259,7 +259,7 @@ class ArcAgents final : public Check {
     if (items == nullptr) return;
     if (items->empty() && ctx.platform == Platform::kWindowsServer) {
       out.push_back(result_of(*this, CheckStatus::kInfo,
-                              "LIFE-3: the cluster is not Arc-connected (no Deployments in "
+                              "the cluster is not Arc-connected (no Deployments in "
                               "azure-arc); optional on Windows Server"));
       return;
     }
@@ -284,13 +284,13 @@ class ArcAgents final : public Check {
               std::vector<CheckResult>& out) const {
     if (broken.empty()) {
       out.push_back(result_of(*this, CheckStatus::kPass,
-                              "LIFE-3: the Azure Arc agents in azure-arc are present and ready"));
+                              "the Azure Arc agents in azure-arc are present and ready"));
       return;
     }
     const bool local = platform == Platform::kAzureLocal;
     CheckResult r = result_of(
         *this, local ? CheckStatus::kFail : CheckStatus::kWarn,
-        "LIFE-3: " + std::to_string(broken.size()) +
+        std::to_string(broken.size()) +
             " Azure Arc agent(s) missing or not ready: the cluster may not reach Azure" +
             (local ? " (AKS on Azure Local must stay Arc-connected)" : ""),
         "inspect the agents (`kubectl -n azure-arc get deploy,pods`, `az connectedk8s "

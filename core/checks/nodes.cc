@@ -64,7 +64,7 @@ class NodeSystemLabels final : public Check {
     const bool clean = broken.empty() && hostname.empty();
     if (!broken.empty()) {
       CheckResult r = result_of(*this, CheckStatus::kFail,
-                                "NODE-2: system-created os/arch node labels were changed or "
+                                "system-created os/arch node labels were changed or "
                                 "removed: they no longer agree with status.nodeInfo",
                                 "restore the labels to the node's values (`kubectl label node "
                                 "NAME KEY=VALUE --overwrite`); put your own data under your "
@@ -76,7 +76,7 @@ class NodeSystemLabels final : public Check {
       // Other distributions may name nodes after cloud instances; AKS Arc never does.
       bool arc = ctx.platform != Platform::kNotAksArc;
       CheckResult r = result_of(*this, arc ? CheckStatus::kFail : CheckStatus::kInfo,
-                                "NODE-2: kubernetes.io/hostname differs from the node name" +
+                                "kubernetes.io/hostname differs from the node name" +
                                     std::string(arc ? " (on AKS Arc they are the same)" : ""),
                                 "restore kubernetes.io/hostname to the node name");
       r.evidence = std::move(hostname);
@@ -84,8 +84,8 @@ class NodeSystemLabels final : public Check {
     }
     if (clean) {
       out.push_back(result_of(*this, CheckStatus::kPass,
-                              "NODE-2: hostname, os and arch labels of " +
-                                  std::to_string(nodes->size()) + " node(s) agree with the nodes"));
+                              "hostname, os and arch labels of " + std::to_string(nodes->size()) +
+                                  " node(s) agree with the nodes"));
     }
   }
 
@@ -164,7 +164,7 @@ class NodeRoleTaints final : public Check {
     const bool clean = unlabelled.empty() && untainted.empty();
     if (!unlabelled.empty()) {
       CheckResult r = result_of(*this, CheckStatus::kFail,
-                                "NODE-2: control-plane tainted node(s) without the "
+                                "control-plane tainted node(s) without the "
                                 "node-role.kubernetes.io/control-plane label: system-created "
                                 "metadata was removed",
                                 "restore the label: `kubectl label node NAME "
@@ -174,7 +174,7 @@ class NodeRoleTaints final : public Check {
     }
     if (!untainted.empty()) {
       CheckResult r = result_of(*this, CheckStatus::kWarn,
-                                "NODE-2: control-plane node(s) without the control-plane "
+                                "control-plane node(s) without the control-plane "
                                 "NoSchedule taint: workloads can land on the control plane",
                                 "restore the taint: `kubectl taint node NAME "
                                 "node-role.kubernetes.io/control-plane:NoSchedule`");
@@ -183,7 +183,7 @@ class NodeRoleTaints final : public Check {
     }
     if (clean) {
       out.push_back(result_of(*this, CheckStatus::kPass,
-                              "NODE-2: control-plane role labels and taints agree on " +
+                              "control-plane role labels and taints agree on " +
                                   std::to_string(nodes->size()) + " node(s)"));
     }
   }
@@ -208,7 +208,7 @@ class NodePoolLabel final : public Check {
            std::vector<CheckResult>& out) const override {
     if (ctx.platform == Platform::kNotAksArc) {
       out.push_back(result_of(*this, CheckStatus::kSkipped,
-                              "NODE-2: not an AKS Arc cluster: no node-pool label expected"));
+                              "not an AKS Arc cluster: no node-pool label expected"));
       return;
     }
     const json* nodes = require_list(state, resources::nodes(), *this, out);
@@ -222,15 +222,15 @@ class NodePoolLabel final : public Check {
         missing.push_back(label_evidence(node, kNodePoolLabel));
     }
     if (missing.empty()) {
-      out.push_back(result_of(*this, CheckStatus::kPass,
-                              "NODE-2: all " + std::to_string(workers) +
-                                  " worker node(s) carry msft.microsoft/nodepool-name"));
+      out.push_back(result_of(
+          *this, CheckStatus::kPass,
+          "all " + std::to_string(workers) + " worker node(s) carry msft.microsoft/nodepool-name"));
       return;
     }
     // Documented for Azure Local; on Windows Server hosts the label is not confirmed.
     const bool sure = ctx.platform == Platform::kAzureLocal;
     CheckResult r = result_of(*this, sure ? CheckStatus::kFail : CheckStatus::kWarn,
-                              "NODE-2: " + std::to_string(missing.size()) +
+                              std::to_string(missing.size()) +
                                   " worker node(s) without msft.microsoft/nodepool-name" +
                                   (sure ? ": system-created metadata was removed"
                                         : " (the label is documented for Azure Local)"),
@@ -306,7 +306,7 @@ class PrivilegedDaemonSets final : public Check {
       if (why.empty()) continue;
       ++found;
       CheckResult r = result_of(*this, CheckStatus::kInfo,
-                                "NODE-4: " + checks::object_label("DaemonSet", ds) +
+                                checks::object_label("DaemonSet", ds) +
                                     " can modify the nodes it runs on; support cannot "
                                     "troubleshoot nodes it makes unusable",
                                 "keep node changes minimal and documented; remove it first "
@@ -316,7 +316,7 @@ class PrivilegedDaemonSets final : public Check {
     }
     if (found == 0) {
       out.push_back(result_of(*this, CheckStatus::kPass,
-                              "NODE-4: no privileged DaemonSets outside the system namespaces"));
+                              "no privileged DaemonSets outside the system namespaces"));
     }
   }
 };
@@ -354,12 +354,12 @@ class NodeOsImage final : public Check {
     CheckResult r =
         mixed.empty()
             ? result_of(*this, CheckStatus::kSkipped,
-                        "NODE-5: the policy data has no AKS Arc node-image calendar, so image age "
+                        "the policy data has no AKS Arc node-image calendar, so image age "
                         "cannot be judged; images in use are listed as evidence",
                         "apply the monthly AKS Arc updates (`az aksarc upgrade`, "
                         "Update-AksHci) to keep node images patched")
             : result_of(*this, CheckStatus::kWarn,
-                        "NODE-5: node pool(s) " + checks::join_limited(mixed) +
+                        "node pool(s) " + checks::join_limited(mixed) +
                             " run different OS images or kernels: some nodes missed an upgrade",
                         "upgrade the node pool so every node runs the same, current image");
     r.evidence = std::move(evidence);

@@ -83,6 +83,7 @@ class CniCheck : public Check {
 
 class ThirdPartyCheck : public Check {
  public:
+  bool reads_only_metadata() const override { return true; }
   std::string_view id() const override { return "third-party-software"; }
   std::string_view rule() const override { return "SCOPE-3"; }
   std::string_view title() const override {

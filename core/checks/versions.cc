@@ -49,7 +49,7 @@ CheckResult judge_version(const Check& check, const CheckContext& ctx, const std
   auto version = parse_kube_version(version_text);
   if (!version) {
     return result_of(check, CheckStatus::kUnknown,
-                     "VER-2: " + who + " reports version \"" + std::string(version_text) +
+                     who + " reports version \"" + std::string(version_text) +
                          "\", which is not a Kubernetes version");
   }
   const SupportInfo info = ctx.versions.support_of(ctx.platform, *version, ctx.today);
@@ -63,37 +63,35 @@ CheckResult judge_version(const Check& check, const CheckContext& ctx, const std
   CheckResult r;
   switch (info.status) {
     case SupportStatus::kSupported:
-      r = result_of(check, CheckStatus::kPass,
-                    "VER-2: " + head + ": supported, " + end_phrase(info) + tail);
+      r = result_of(check, CheckStatus::kPass, head + ": supported, " + end_phrase(info) + tail);
       break;
     case SupportStatus::kEndingSoon:
       r = result_of(check, CheckStatus::kWarn,
-                    "VER-1: " + head + ": support ends " + info.end_text + ", in " +
+                    head + ": support ends " + info.end_text + ", in " +
                         std::to_string(info.days_left) + " days" + tail,
                     "plan the upgrade before " + info.end_text + ": " + upgrade);
       r.rule = "VER-1";
       break;
     case SupportStatus::kDeprecated:
       r = result_of(check, CheckStatus::kFail,
-                    "VER-2: " + head + ": deprecated, out of support since " + info.end_text +
+                    head + ": deprecated, out of support since " + info.end_text +
                         "; the cluster is unsupported (VER-4: no guarantees)" + tail,
                     upgrade);
       break;
     case SupportStatus::kRemoved:
-      r = result_of(check, CheckStatus::kFail,
-                    "VER-3: " + head + ": out of support" +
-                        (info.end_text.empty() ? "" : " since " + info.end_text) +
-                        " and removed from Microsoft's servers, so Kubernetes and OS updates "
-                        "fail" +
-                        tail,
-                    "upgrade to the latest version" +
-                        (info.latest.empty() ? "" : " (" + info.latest + ")") +
-                        "; if the cluster is unhealthy the upgrade may need a redeployment");
+      r = result_of(
+          check, CheckStatus::kFail,
+          head + ": out of support" + (info.end_text.empty() ? "" : " since " + info.end_text) +
+              " and removed from Microsoft's servers, so Kubernetes and OS updates "
+              "fail" +
+              tail,
+          "upgrade to the latest version" + (info.latest.empty() ? "" : " (" + info.latest + ")") +
+              "; if the cluster is unhealthy the upgrade may need a redeployment");
       r.rule = "VER-3";
       break;
     case SupportStatus::kUnknownVersion:
     case SupportStatus::kUnknownPlatform:
-      r = result_of(check, CheckStatus::kUnknown, "VER-2: " + head + ": " + info.detail,
+      r = result_of(check, CheckStatus::kUnknown, head + ": " + info.detail,
                     "check `az aksarc get-versions` (Azure Local) or Get-AksHciKubernetesVersion, "
                     "or pass a newer table with --policy-data");
       break;
@@ -124,7 +122,7 @@ class ControlPlaneVersion final : public Check {
     if (!state.version) {
       std::string why = state.version_error ? state.version_error->message : "not collected";
       out.push_back(result_of(*this, CheckStatus::kUnknown,
-                              "VER-2: the API server version could not be read: " + why,
+                              "the API server version could not be read: " + why,
                               "allow GET /version (it is public by default), or use a dump "
                               "that has it"));
       return;
@@ -169,7 +167,7 @@ class KubeletVersions final : public Check {
       out.push_back(std::move(r));
     }
     if (by_version.empty()) {
-      out.push_back(result_of(*this, CheckStatus::kUnknown, "VER-2: the cluster lists no nodes"));
+      out.push_back(result_of(*this, CheckStatus::kUnknown, "the cluster lists no nodes"));
     }
   }
 };
@@ -200,8 +198,8 @@ class VersionSkew final : public Check {
     if (!api) {
       std::string why = state.version_error ? state.version_error->message
                                             : "gitVersion \"" + git + "\" is not a version";
-      out.push_back(result_of(*this, CheckStatus::kUnknown,
-                              "VER-4: the API server version is not known: " + why));
+      out.push_back(
+          result_of(*this, CheckStatus::kUnknown, "the API server version is not known: " + why));
       return;
     }
     CheckResult skew = result_of(*this, CheckStatus::kPass, "");
@@ -220,7 +218,7 @@ class VersionSkew final : public Check {
     }
     const bool out_of_skew = skew.status == CheckStatus::kFail;
     if (out_of_skew) {
-      skew.message = "VER-4: " + std::to_string(skew.evidence.size()) +
+      skew.message = std::to_string(skew.evidence.size()) +
                      " node(s) run a kubelet newer than the API server (" + git +
                      ") or more than " + std::to_string(allowed_skew(*api)) +
                      " minors older: outside the supported version skew";
@@ -231,7 +229,7 @@ class VersionSkew final : public Check {
     if (by_version.size() > 1) {
       CheckResult mixed =
           result_of(*this, CheckStatus::kWarn,
-                    "VER-4: nodes run " + std::to_string(by_version.size()) +
+                    "nodes run " + std::to_string(by_version.size()) +
                         " different kubelet versions (an upgrade that did not finish?)",
                     "finish the upgrade so every node pool runs the same version");
       for (const auto& [v, group] : by_version) {
@@ -243,7 +241,7 @@ class VersionSkew final : public Check {
     }
     if (!out_of_skew && by_version.size() <= 1) {
       out.push_back(result_of(*this, CheckStatus::kPass,
-                              "VER-4: every kubelet is within the supported skew of the API "
+                              "every kubelet is within the supported skew of the API "
                               "server (" +
                                   git + ")"));
     }

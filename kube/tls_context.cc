@@ -1,0 +1,1 @@
+// placeholder: being written (TLS setup split out of client.cc)
