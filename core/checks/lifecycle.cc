@@ -1,6 +1,8 @@
-// LIFE-3 and LIFE-4 on a whole cluster: Azure Arc connectivity and subscription, which only Azure
-// knows (read from `az connectedk8s show` output given with --arc-status), and the Arc agents in
-// azure-arc, which the cluster shows.
+// LIFE-2..4 on a whole cluster: nodes stopped for longer than the policy allows (the nodes' Ready
+// condition shows it), Azure Arc connectivity and subscription, which only Azure knows (read from
+// `az connectedk8s show` output given with --arc-status), and the Arc agents in azure-arc.
+
+#include <algorithm>
 
 #include "core/checks/object_fields.h"
 #include "core/checks/registry.h"
@@ -12,6 +14,7 @@ using checks::int_member;
 using checks::name_of;
 
 constexpr long kConnectivityDays = 30;  // LIFE-3
+constexpr long kStoppedDays = 30;       // LIFE-2: stopped nodes beyond this void support
 constexpr long kConnectivityWarnDays = 25;
 constexpr std::string_view kArcNs = "azure-arc";
 constexpr std::string_view kRunArcShow =
@@ -41,18 +44,87 @@ Evidence arc_evidence(const json& arc, std::string_view field) {
 // Skipped or unknown results that stop a check before it reads --arc-status; nullopt to go on.
 std::optional<CheckResult> arc_preconditions(const Check& check, const CheckContext& ctx) {
   if (ctx.platform == Platform::kNotAksArc) {
-    return result_of(check, CheckStatus::kSkipped,
-                     std::string(check.rule()) + ": not an AKS Arc cluster");
+    return result_of(check, CheckStatus::kSkipped, "not an AKS Arc cluster");
   }
   if (ctx.arc_status == nullptr || !ctx.arc_status->is_object()) {
     return result_of(check, CheckStatus::kUnknown,
-                     std::string(check.rule()) +
-                         ": Azure Arc connectivity and subscription state live in Azure, not in "
-                         "the cluster",
+                     "Azure Arc connectivity and subscription state live in Azure, not in the "
+                     "cluster",
                      std::string(kRunArcShow));
   }
   return std::nullopt;
 }
+
+// The date since which `node` has not been Ready, or nullopt when it is Ready (or the condition
+// has no readable time: then nothing can be said).
+std::optional<CivilDate> not_ready_since(const json& node) {
+  const json* conditions = path(node, {"status", "conditions"});
+  if (conditions == nullptr || !conditions->is_array()) return std::nullopt;
+  for (const json& c : *conditions) {
+    if (string_member(c, "type") != "Ready") continue;
+    if (string_member(c, "status") == "True") return std::nullopt;
+    std::string_view when = string_member(c, "lastTransitionTime");
+    if (when.empty()) when = string_member(c, "lastHeartbeatTime");
+    return parse_civil_date(when.substr(0, 10));
+  }
+  return std::nullopt;
+}
+
+class StoppedNodes final : public Check {
+ public:
+  std::string_view id() const override { return "stopped-nodes"; }
+  std::string_view rule() const override { return "LIFE-2"; }
+  std::string_view title() const override {
+    return "no nodes stopped or deallocated for more than 30 days";
+  }
+  std::string_view explanation() const override {
+    return "Stopping or deallocating nodes for more than 30 days outside regular maintenance "
+           "makes the cluster unsupported, and a cluster stopped for more than 90 days can no "
+           "longer be updated (LIFE-1, LIFE-2). A stopped node stays in the API as NotReady; the "
+           "check reads each node's Ready condition and how long ago it last changed, as of "
+           "--at. Every node NotReady for more than 30 days means the cluster was stopped (seen "
+           "in a dump); some nodes means deallocated nodes. Shorter outages are not judged.";
+  }
+  std::vector<ResourceKey> needs() const override { return {resources::nodes()}; }
+  void run(const ClusterState& state, const CheckContext& ctx,
+           std::vector<CheckResult>& out) const override {
+    const json* nodes = require_list(state, resources::nodes(), *this, out);
+    if (nodes == nullptr) return;
+    std::vector<Evidence> stopped;
+    long longest = 0;
+    for (const json& node : *nodes) {
+      std::optional<CivilDate> since = not_ready_since(node);
+      if (!since) continue;
+      long days = days_between(*since, ctx.today);
+      if (days <= kStoppedDays) continue;
+      longest = std::max(longest, days);
+      stopped.push_back(
+          evidence_of(node, "Node", "status.conditions[Ready].lastTransitionTime",
+                      since->to_string() + " (NotReady for " + std::to_string(days) + " days)"));
+    }
+    if (stopped.empty()) {
+      out.push_back(result_of(
+          *this, CheckStatus::kPass,
+          std::to_string(nodes->size()) + " node(s): none NotReady for more than 30 days"));
+      return;
+    }
+    const bool all = stopped.size() == nodes->size();
+    CheckResult r = result_of(
+        *this, CheckStatus::kFail,
+        all ? "every node has been NotReady for more than 30 days (up to " +
+                  std::to_string(longest) + "): the cluster was stopped beyond the policy's limit" +
+                  (longest > 90 ? " and can no longer be updated" : "")
+            : std::to_string(stopped.size()) + " of " + std::to_string(nodes->size()) +
+                  " nodes NotReady for more than 30 days (up to " + std::to_string(longest) +
+                  "): stopped or deallocated nodes outside maintenance",
+        all ? "start the cluster (`az aksarc` / Start-AksHciCluster) and upgrade it; past 90 days "
+              "open a support request: it may need redeployment"
+            : "start the nodes again, or remove them from their node pool (scale the pool "
+              "down) so the cluster stops counting them");
+    r.evidence = std::move(stopped);
+    out.push_back(std::move(r));
+  }
+};
 
 class ArcConnectivity final : public Check {
  public:
@@ -304,6 +376,7 @@ class ArcAgents final : public Check {
 
 std::vector<std::unique_ptr<Check>> make_lifecycle_checks() {
   std::vector<std::unique_ptr<Check>> checks;
+  checks.push_back(std::make_unique<StoppedNodes>());
   checks.push_back(std::make_unique<ArcConnectivity>());
   checks.push_back(std::make_unique<ArcSubscription>());
   checks.push_back(std::make_unique<ArcAgents>());

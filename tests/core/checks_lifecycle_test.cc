@@ -171,3 +171,71 @@ TEST_CASE("every LIFE check describes itself") {
 
 }  // namespace
 }  // namespace aksarc
+
+namespace aksarc {
+namespace {
+
+using namespace aksarc::testing::vnl;
+
+void set_ready(json& node, const std::string& status, const std::string& since) {
+  node["status"]["conditions"] = json::array({{{"type", "MemoryPressure"}, {"status", "False"}},
+                                              {{"type", "Ready"},
+                                               {"status", status},
+                                               {"lastTransitionTime", since},
+                                               {"lastHeartbeatTime", since}}});
+}
+
+std::vector<CheckResult> stopped(const ClusterState& s) {
+  static const auto checks = make_lifecycle_checks();
+  return run_check(checks, "stopped-nodes", s, context(Platform::kAzureLocal, {2026, 11, 25}));
+}
+
+TEST_CASE("stopped-nodes: Ready nodes and short outages pass") {
+  ClusterState s = healthy_azure_local();
+  for (size_t i = 0; i < s.lists[resources::nodes()].items.size(); ++i) {
+    set_ready(node_at(s, i), "True", "2026-01-01T00:00:00Z");
+  }
+  set_ready(node_at(s, 0), "Unknown", "2026-11-01T00:00:00Z");  // 24 days: not judged
+  auto r = stopped(s);
+  REQUIRE(r.size() == 1);
+  CHECK(r[0].status == CheckStatus::kPass);
+  CHECK(r[0].rule == "LIFE-2");
+}
+
+TEST_CASE("stopped-nodes: some nodes NotReady beyond 30 days fail with each node as evidence") {
+  ClusterState s = healthy_azure_local();
+  for (size_t i = 0; i < s.lists[resources::nodes()].items.size(); ++i) {
+    set_ready(node_at(s, i), "True", "2026-01-01T00:00:00Z");
+  }
+  set_ready(node_at(s, 1), "Unknown", "2026-10-20T08:00:00Z");  // 36 days
+  auto r = stopped(s);
+  REQUIRE(r.size() == 1);
+  CHECK(r[0].status == CheckStatus::kFail);
+  CHECK(r[0].message.find("1 of") != std::string::npos);
+  REQUIRE(r[0].evidence.size() == 1);
+  CHECK(r[0].evidence[0].name == node_at(s, 1)["metadata"]["name"].get<std::string>());
+  CHECK(r[0].evidence[0].value.find("36 days") != std::string::npos);
+}
+
+TEST_CASE("stopped-nodes: every node NotReady for months: stopped cluster, cannot be updated") {
+  ClusterState s = healthy_azure_local();
+  for (size_t i = 0; i < s.lists[resources::nodes()].items.size(); ++i) {
+    set_ready(node_at(s, i), "Unknown", "2026-07-01T00:00:00Z");
+  }
+  auto r = stopped(s);
+  REQUIRE(r.size() == 1);
+  CHECK(r[0].status == CheckStatus::kFail);
+  CHECK(r[0].message.find("every node") != std::string::npos);
+  CHECK(r[0].message.find("can no longer be updated") != std::string::npos);
+}
+
+TEST_CASE("stopped-nodes: unreadable nodes make it unknown") {
+  ClusterState s = healthy_azure_local();
+  s.lists[resources::nodes()].error = Error{ErrorCode::kForbidden, "nodes is forbidden"};
+  auto r = stopped(s);
+  REQUIRE(r.size() == 1);
+  CHECK(r[0].status == CheckStatus::kUnknown);
+}
+
+}  // namespace
+}  // namespace aksarc
