@@ -48,6 +48,7 @@ test: build fuzz-build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
 demo: build
+	@bash scripts/demo_report.sh $(BUILD)
 	@bash scripts/demo.sh $(BUILD)/aksarc-support-webhook
 
 asan: deps

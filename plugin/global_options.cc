@@ -14,7 +14,7 @@ void add_global_flags(CLI::App& app, GlobalOptions& o) {
   app.add_option("--cluster", o.cluster, "The kubeconfig cluster to use");
   app.add_option("--user", o.user, "The kubeconfig user to use");
   app.add_option("--request-timeout", o.request_timeout,
-                 "Time to wait for one server request (e.g. 30s, 1m; 0 = no timeout)");
+                 "Time to wait for one server request (e.g. 30s, 1m; 0 = the default, 30s)");
   app.add_option("--from-dump", o.from_dump,
                  "Judge a saved `kubectl cluster-info dump` or `snapshot` folder instead of a "
                  "live cluster");

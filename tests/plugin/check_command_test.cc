@@ -2,6 +2,7 @@
 // output formats, flag errors, snapshot round trip. The same through kubectl and the test API
 // server is kubectl_check_test.sh.
 #include <doctest/doctest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -21,6 +22,7 @@ const std::string kHealthy = std::string(AKSARC_TESTDATA_DIR) + "/clusters/aksar
 GlobalOptions healthy_options() {
   GlobalOptions o;
   o.from_dump = kHealthy;
+  o.arc_status = kHealthy + ".arc-status.json";
   o.at = "2025-11-25";
   return o;
 }
@@ -70,10 +72,6 @@ TEST_CASE("the sample cluster without Arc status is AtRisk (exit 2): LIFE-3/4 ar
   GlobalOptions o = healthy_options();
   o.output = "json";
   o.arc_status = "";
-  TempDir copy;  // without the arc-status.json the folder carries
-  std::filesystem::copy(kHealthy, copy.path, std::filesystem::copy_options::recursive);
-  std::filesystem::remove(copy.path / "arc-status.json");
-  o.from_dump = copy.path.string();
   Run r = check(o);
   CHECK(r.code == kExitAtRisk);
   json report = parsed(r.out);
@@ -86,7 +84,7 @@ TEST_CASE("the sample cluster without Arc status is AtRisk (exit 2): LIFE-3/4 ar
   CHECK((*arc)["remediation"].get<std::string>().find("az connectedk8s show") != std::string::npos);
 }
 
-TEST_CASE("a snapshot folder's arc-status.json is used: the sample cluster is Supported (exit 0)") {
+TEST_CASE("with its Arc status the sample cluster is Supported (exit 0)") {
   GlobalOptions o = healthy_options();
   o.output = "json";
   Run r = check(o);
@@ -212,7 +210,6 @@ TEST_CASE("bad inputs are exit 1 with a message naming the flag") {
 TEST_CASE("snapshot of a dump, judged again, gives the same findings; Arc status travels along") {
   TempDir dir;
   GlobalOptions o = healthy_options();
-  o.arc_status = kHealthy + "/arc-status.json";
   std::ostringstream out, err;
   REQUIRE(run_snapshot(dir.path.string(), o, out, err) == 0);
   CHECK(out.str().find("--from-dump " + dir.path.string()) != std::string::npos);
@@ -223,6 +220,7 @@ TEST_CASE("snapshot of a dump, judged again, gives the same findings; Arc status
   original.output = "json";
   GlobalOptions again = original;
   again.from_dump = dir.path.string();
+  again.arc_status = "";  // taken from the snapshot folder
   json a = parsed(check(original).out);
   json b = parsed(check(again).out);
   CHECK(a["findings"] == b["findings"]);
@@ -265,6 +263,31 @@ TEST_CASE("versions: the table per platform with each minor's status at --at") {
     }
   }
   CHECK(found_131);
+}
+
+}  // namespace aksarc::plugin
+
+namespace aksarc::plugin {
+
+TEST_CASE("policy data older than 120 days is a warning on stderr, not on stdout") {
+  std::ifstream in(std::string(AKSARC_SOURCE_DIR) + "/data/aksarc-versions.json");
+  json data = json::parse(in, nullptr, false);
+  REQUIRE(data.is_object());
+  data["asOf"] = "2020-01-01";
+  std::filesystem::path file =
+      std::filesystem::temp_directory_path() / ("aksarc-old-data-" + std::to_string(getpid()));
+  std::ofstream(file) << data.dump();
+  GlobalOptions o;
+  o.from_dump = std::string(AKSARC_TESTDATA_DIR) + "/clusters/aksarc-healthy";
+  o.policy_data = file.string();
+  o.output = "json";
+  std::ostringstream out, err;
+  run_check(o, out, err);
+  std::filesystem::remove(file);
+  CHECK(err.str().find("warning: the AKS Arc version data is") != std::string::npos);
+  CHECK(err.str().find("2020-01-01") != std::string::npos);
+  CHECK(out.str().find("warning") == std::string::npos);
+  CHECK(json::parse(out.str(), nullptr, false)["dataAsOf"] == "2020-01-01");
 }
 
 }  // namespace aksarc::plugin
