@@ -126,11 +126,14 @@ ValueSpec spec_of(const CLI::Option& option) {
   return spec;
 }
 
-// The positional argument of `scope`: explain's check ID, review's files.
-ValueSpec positional_spec(const CLI::App& scope) {
-  if (scope.get_name() == "explain") return {ValueKind::kCheckIds, {}, false};
+// The next positional argument of `scope` after `given` of them: explain's one check ID,
+// review's files.
+ValueSpec positional_spec(const CLI::App& scope, size_t given) {
   for (const CLI::Option* option : scope.get_options()) {
-    if (option->get_positional()) return spec_of(*option);
+    if (!option->get_positional()) continue;
+    if (given >= static_cast<size_t>(option->get_items_expected_max())) return {};
+    if (scope.get_name() == "explain") return {ValueKind::kCheckIds, {}, false};
+    return spec_of(*option);
   }
   return {};
 }
@@ -217,8 +220,6 @@ Completion complete_flags(const CLI::App& scope, const std::vector<const CLI::Op
   for (const CLI::Option* listed : visible_options(scope)) {
     const CLI::Option& option = *listed;
     if (option.get_group().empty()) continue;  // hidden
-    bool given = std::find(used.begin(), used.end(), &option) != used.end();
-    if (given && !offer_again(option)) continue;
     std::string flag;
     if (!option.get_lnames().empty()) {
       flag = "--" + option.get_lnames().front();
@@ -230,7 +231,8 @@ Completion complete_flags(const CLI::App& scope, const std::vector<const CLI::Op
     // A subcommand's own -o,--output hides the root's.
     if (std::find(seen.begin(), seen.end(), flag) != seen.end()) continue;
     seen.push_back(flag);
-    if (!std::string_view(flag).starts_with(typed)) continue;
+    bool given = std::find(used.begin(), used.end(), &option) != used.end();
+    if ((given && !offer_again(option)) || !std::string_view(flag).starts_with(typed)) continue;
     std::string description = one_line(option.get_description());
     result.candidates.push_back(description.empty() ? flag : flag + "\t" + description);
   }
@@ -330,7 +332,7 @@ Completion complete_word(const ParseState& state, std::string_view word,
   if (!state.after_dashes && state.positionals == 0 && has_visible_subcommands(*state.scope)) {
     return complete_subcommands(*state.scope, word);
   }
-  return complete_value(positional_spec(*state.scope), word, sources);
+  return complete_value(positional_spec(*state.scope, state.positionals), word, sources);
 }
 
 // The value of --kubeconfig among the words typed so far, if any.

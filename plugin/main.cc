@@ -6,9 +6,6 @@
 #include <vector>
 
 #include "aksarc_version.h"
-#include "core/checks/registry.h"
-#include "kube/kubeconfig.h"
-#include "plugin/acquire.h"
 #include "plugin/cmd_catalog.h"
 #include "plugin/cmd_check.h"
 #include "plugin/cmd_review.h"
@@ -35,24 +32,6 @@ constexpr const char* kFooter =
     "unreachable cluster), 2 AtRisk (warnings or unknowns), 3 Unsupported.\n"
     "Exit codes (review): 0 allowed, 1 usage error, 2 unreadable input, 3 denied.";
 
-using aksarc::plugin::GlobalOptions;
-
-aksarc::plugin::CompletionSources completion_sources(const GlobalOptions& options) {
-  aksarc::plugin::CompletionSources sources;
-  sources.contexts = [&options] {
-    auto selection = aksarc::plugin::selection_of(options);
-    if (!selection.ok()) return std::vector<std::string>{};
-    auto contexts = aksarc::kube::list_contexts(selection.value());
-    return contexts.ok() ? contexts.value() : std::vector<std::string>{};
-  };
-  sources.check_ids = [] {
-    std::vector<std::string> ids;
-    for (const auto& check : aksarc::all_checks()) ids.emplace_back(check->id());
-    return ids;
-  };
-  return sources;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -62,7 +41,7 @@ int main(int argc, char** argv) {
   app.footer(kFooter);
   app.set_version_flag("--version", "aksarc-support " + std::string(aksarc::kAksarcVersion));
   app.require_subcommand(0, 1);
-  GlobalOptions options;
+  plugin::GlobalOptions options;
   plugin::add_global_flags(app, options);
 
   int exit_code = plugin::kExitSupported;
@@ -83,7 +62,7 @@ int main(int argc, char** argv) {
 
   if (argc >= 2 && std::string_view(argv[1]) == "__complete") {
     std::vector<std::string> args(argv + 2, argv + argc);
-    return plugin::run_complete(app, args, completion_sources(options), std::cout);
+    return plugin::run_complete(app, args, plugin::default_completion_sources(args), std::cout);
   }
   try {
     app.parse(argc, argv);

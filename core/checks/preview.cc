@@ -4,6 +4,7 @@
 #include <set>
 #include <utility>
 
+#include "core/checks/api_server_version.h"
 #include "core/checks/object_fields.h"
 #include "core/checks/registry.h"
 #include "core/feature_gate_sources.h"
@@ -27,9 +28,7 @@ struct JudgedVersion {
 };
 
 JudgedVersion judged_version(const ClusterState& state, const PolicyData& data) {
-  if (state.version) {
-    if (auto v = parse_kube_version(string_member(*state.version, "gitVersion"))) return {*v, ""};
-  }
+  if (auto api = checks::api_server_version(state)) return {api->version, ""};
   KubeVersion newest = data.feature_gates.newest_minor();
   return {newest, " (cluster version unknown; judged as of " + newest.minor_string() + ")"};
 }

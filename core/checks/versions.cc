@@ -4,6 +4,7 @@
 #include <map>
 
 #include "core/aksarc_versions.h"
+#include "core/checks/api_server_version.h"
 #include "core/checks/object_fields.h"
 #include "core/checks/registry.h"
 
@@ -115,21 +116,22 @@ class ControlPlaneVersion final : public Check {
            "support the check warns with the date (VER-1). Dates the data infers rather than "
            "quotes are marked (inferred).";
   }
-  std::vector<ResourceKey> needs() const override { return {}; }
+  // kube-system pods: the kube-apiserver image tells the version when /version is missing.
+  std::vector<ResourceKey> needs() const override { return {resources::pods("kube-system")}; }
   void run(const ClusterState& state, const CheckContext& ctx,
            std::vector<CheckResult>& out) const override {
     if (auto r = platform_result(*this, ctx)) return out.push_back(std::move(*r));
-    if (!state.version) {
-      std::string why = state.version_error ? state.version_error->message : "not collected";
-      out.push_back(result_of(*this, CheckStatus::kUnknown,
-                              "the API server version could not be read: " + why,
-                              "allow GET /version (it is public by default), or use a dump "
-                              "that has it"));
+    std::optional<checks::ApiServerVersion> api = checks::api_server_version(state);
+    if (!api) {
+      out.push_back(result_of(
+          *this, CheckStatus::kUnknown,
+          "the API server version could not be read: " + checks::api_server_version_missing(state),
+          "allow GET /version (it is public by default), or use a dump "
+          "that has it"));
       return;
     }
-    std::string git(string_member(*state.version, "gitVersion"));
-    CheckResult r = judge_version(*this, ctx, "the control plane", false, git);
-    r.evidence.push_back(Evidence{"Version", "", "/version", "gitVersion", git});
+    CheckResult r = judge_version(*this, ctx, "the control plane" + api->source, false, api->text);
+    r.evidence.push_back(api->evidence);
     out.push_back(std::move(r));
   }
 };
@@ -188,20 +190,22 @@ class VersionSkew final : public Check {
            "newer; outside that skew nothing is guaranteed (VER-4). Nodes on different versions "
            "are a warning: an upgrade that stopped half way.";
   }
-  std::vector<ResourceKey> needs() const override { return {resources::nodes()}; }
+  std::vector<ResourceKey> needs() const override {
+    return {resources::nodes(), resources::pods("kube-system")};
+  }
   void run(const ClusterState& state, const CheckContext&,
            std::vector<CheckResult>& out) const override {
     const json* nodes = require_list(state, resources::nodes(), *this, out);
     if (nodes == nullptr) return;
-    std::string git = state.version ? std::string(string_member(*state.version, "gitVersion")) : "";
-    auto api = parse_kube_version(git);
-    if (!api) {
-      std::string why = state.version_error ? state.version_error->message
-                                            : "gitVersion \"" + git + "\" is not a version";
-      out.push_back(
-          result_of(*this, CheckStatus::kUnknown, "the API server version is not known: " + why));
+    std::optional<checks::ApiServerVersion> found = checks::api_server_version(state);
+    if (!found) {
+      out.push_back(result_of(
+          *this, CheckStatus::kUnknown,
+          "the API server version is not known: " + checks::api_server_version_missing(state)));
       return;
     }
+    const std::string git = found->text;
+    const std::optional<KubeVersion> api = found->version;
     CheckResult skew = result_of(*this, CheckStatus::kPass, "");
     std::map<std::string, std::vector<const json*>> by_version;
     for (const json& node : *nodes) {
@@ -223,7 +227,7 @@ class VersionSkew final : public Check {
                      ") or more than " + std::to_string(allowed_skew(*api)) +
                      " minors older: outside the supported version skew";
       skew.remediation = "upgrade the node pools to the control plane's version";
-      skew.evidence.push_back(Evidence{"Version", "", "/version", "gitVersion", git});
+      skew.evidence.push_back(found->evidence);
       out.push_back(std::move(skew));
     }
     if (by_version.size() > 1) {

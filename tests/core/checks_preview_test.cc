@@ -68,8 +68,20 @@ TEST_CASE("control-plane-feature-gates: the version decides the stage") {
   std::string values = values_of(*first_with(results, CheckStatus::kFail));
   CHECK(values.find("ConsistentListFromCache") == std::string::npos);
   CHECK(values.find("InformerResourceVersion") != std::string::npos);
-  // Unknown version: judged at the newest minor, and said so.
-  auto unknown = run(check, state_with_real_apiserver(nullptr));
+  // No /version (a cluster-info dump): the kube-apiserver image's tag gives the version.
+  auto from_image = run(check, state_with_real_apiserver(nullptr));
+  const CheckResult* image_fail = first_with(from_image, CheckStatus::kFail);
+  REQUIRE(image_fail != nullptr);
+  CHECK(image_fail->message.find("cluster version unknown") == std::string::npos);
+  CHECK(values_of(*image_fail).find("alpha in 1.30") != std::string::npos);
+  // Neither /version nor a tagged image: judged at the newest minor, and said so.
+  ClusterState untagged = state_with_real_apiserver(nullptr);
+  for (json& pod : untagged.lists[resources::pods("kube-system")].items) {
+    if (pod["metadata"]["labels"].value("component", "") != "kube-apiserver") continue;
+    for (json& c : pod["spec"]["containers"])
+      c["image"] = "registry.k8s.io/kube-apiserver@sha256:0";
+  }
+  auto unknown = run(check, untagged);
   const CheckResult* fail = first_with(unknown, CheckStatus::kFail);
   REQUIRE(fail != nullptr);  // api/all=true is alpha at any version
   CHECK(fail->message.find("cluster version unknown") != std::string::npos);

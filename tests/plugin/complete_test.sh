@@ -163,6 +163,8 @@ else
 fi
 ask explain node-r
 expect "explain: by prefix" ":4" "node-role-taints"
+ask explain cni ''
+expect "explain takes one ID" ":4" ""
 
 ask -o ''
 expect "-o: output formats" ":4" "table json yaml"
