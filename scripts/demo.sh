@@ -21,13 +21,9 @@ else
 fi
 
 # A CA and a serving certificate for 127.0.0.1, as the self-signed install does for the Service.
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 \
-  -subj "/CN=aksarc-support demo CA" -keyout "$work/ca.key" -out "$work/ca.crt" 2>/dev/null
-openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=aksarc-support" \
-  -keyout "$work/tls.key" -out "$work/tls.csr" 2>/dev/null
-printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n' >"$work/ext"
-openssl x509 -req -in "$work/tls.csr" -CA "$work/ca.crt" -CAkey "$work/ca.key" -CAcreateserial \
-  -days 1 -extfile "$work/ext" -out "$work/tls.crt" 2>/dev/null
+# shellcheck source=certs.sh
+source "$here/scripts/certs.sh"
+issue_serving_cert "$work" "aksarc-support demo CA" "IP:127.0.0.1,DNS:localhost"
 printf 'clusterVersion: "1.30"\n' >"$work/policy.yaml"
 
 # Start on a free ephemeral port (retry if another process took it first).

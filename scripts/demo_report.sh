@@ -32,13 +32,9 @@ done
 source "$here/tests/plugin/scenario_lib.sh"
 scenario_materialise "$testdata" edited-kube-system "$work/clusters"
 
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 \
-  -subj "/CN=aksarc-support demo CA" -keyout "$work/ca.key" -out "$work/ca.crt" 2>/dev/null
-openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=kube-apiserver" \
-  -keyout "$work/tls.key" -out "$work/tls.csr" 2>/dev/null
-printf 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' >"$work/ext"
-openssl x509 -req -in "$work/tls.csr" -CA "$work/ca.crt" -CAkey "$work/ca.key" -CAcreateserial \
-  -days 1 -extfile "$work/ext" -out "$work/tls.crt" 2>/dev/null
+# shellcheck source=certs.sh
+source "$here/scripts/certs.sh"
+issue_serving_cert "$work" "aksarc-support demo CA" "IP:127.0.0.1"
 
 # serve NAME FIXTURE: starts a test API server on an ephemeral port; prints the port.
 serve() {

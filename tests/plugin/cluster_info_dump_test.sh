@@ -27,13 +27,9 @@ expect() {  # expect <description> <command...>
   if "$@"; then ok "$what"; else not_ok "$what"; fi
 }
 
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj "/CN=ca" \
-  -keyout "$work/ca.key" -out "$work/ca.crt" 2>/dev/null
-openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=apiserver" \
-  -keyout "$work/tls.key" -out "$work/tls.csr" 2>/dev/null
-printf 'subjectAltName=IP:127.0.0.1\n' >"$work/ext"
-openssl x509 -req -in "$work/tls.csr" -CA "$work/ca.crt" -CAkey "$work/ca.key" -CAcreateserial \
-  -days 1 -extfile "$work/ext" -out "$work/tls.crt" 2>/dev/null
+# shellcheck source=../../scripts/certs.sh
+source "$testdata/../../scripts/certs.sh"
+issue_serving_cert "$work" "test CA" "IP:127.0.0.1"
 "$server_bin" --fixture-dir "$testdata/clusters/aksarc-healthy" --port 0 --token t \
   --tls-cert-file "$work/tls.crt" --tls-private-key-file "$work/tls.key" \
   --max-lifetime-seconds 120 >"$work/server.out" 2>"$work/server.err" &
