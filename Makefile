@@ -14,7 +14,7 @@ DEPS := cmake make g++ pkg-config libcpp-httplib-dev libssl-dev nlohmann-json3-d
 CHECK_DEPS := clang-format clang-tidy
 FUZZ_DEPS := clang libclang-rt-14-dev
 
-.PHONY: all deps deps-check deps-fuzz build test demo asan check fmt fmt-check tidy fuzz fuzz-build clean
+.PHONY: all deps deps-check deps-fuzz build test demo dist asan check fmt fmt-check tidy fuzz fuzz-build clean
 
 all: build
 
@@ -51,6 +51,10 @@ demo: build
 	@bash scripts/demo_report.sh $(BUILD)
 	@bash scripts/demo.sh $(BUILD)/aksarc-support-webhook
 
+# The plugin's archive for this architecture, its sha256 and the filled-in krew manifest in dist/.
+dist: build
+	@bash scripts/dist.sh $(BUILD) dist
+
 asan: deps
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DAKSARC_SANITIZE=ON -DAKSARC_WERROR=$(WERROR) >/dev/null
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
@@ -84,4 +88,4 @@ fuzz: fuzz-build
 	  fuzz/corpus-work tests/testdata/admission tests/testdata/samples/admission
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) compile_commands.json
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) dist compile_commands.json
