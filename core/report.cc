@@ -58,6 +58,11 @@ Report run_checks(const std::vector<const Check*>& checks, const ClusterState& s
     }
   }
   report.verdict = verdict_of(report.results);
+  // A cluster with no sign of AKS Arc is not "supported by AKS Arc's policy": its checks were
+  // mostly skipped. Unknown (exit 2) says so, unless something already failed.
+  if (ctx.platform == Platform::kNotAksArc && report.verdict != Verdict::kUnsupported) {
+    report.verdict = Verdict::kUnknown;
+  }
   return report;
 }
 

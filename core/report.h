@@ -29,7 +29,9 @@ struct Report {
 Result<std::vector<const Check*>> select_checks(const std::set<std::string>& only,
                                                 const std::set<std::string>& skip);
 
-// Runs the checks; a skipped-by-flag check is not run and not reported.
+// Runs the checks; a skipped-by-flag check is not run and not reported. The verdict is
+// verdict_of(results), except that a cluster detected as not AKS Arc is Unknown unless a check
+// failed.
 Report run_checks(const std::vector<const Check*>& checks, const ClusterState& state,
                   const CheckContext& ctx);
 

@@ -228,6 +228,12 @@ std::string subscription_of(const json& arc) {
   return std::string(id.substr(0, id.find('/')));
 }
 
+// True when azure-arc holds Deployments (the Arc agents), i.e. the cluster is Arc-connected.
+bool arc_connected(const ClusterState& state) {
+  const json* deployments = state.items(resources::deployments(std::string(kArcNs)));
+  return deployments != nullptr && !deployments->empty();
+}
+
 class ArcSubscription final : public Check {
  public:
   std::string_view id() const override { return "arc-subscription"; }
@@ -241,9 +247,22 @@ class ArcSubscription final : public Check {
            "subscriptionState field when present, else the resource's provisioningState) and "
            "says how to look up the rest.";
   }
-  std::vector<ResourceKey> needs() const override { return {}; }
-  void run(const ClusterState&, const CheckContext& ctx,
+  std::vector<ResourceKey> needs() const override {
+    return {resources::deployments(std::string(kArcNs))};
+  }
+  void run(const ClusterState& cluster, const CheckContext& ctx,
            std::vector<CheckResult>& out) const override {
+    if (ctx.platform == Platform::kWindowsServer && ctx.arc_status == nullptr &&
+        !arc_connected(cluster)) {
+      // Arc is optional there: the subscription that matters is the AKS host's registration.
+      out.push_back(result_of(*this, CheckStatus::kInfo,
+                              "the cluster is not Arc-connected; on Windows Server the AKS host's "
+                              "Azure registration carries the subscription",
+                              "check it on the host with Get-AksHciRegistration, and the "
+                              "subscription with `az account show --subscription <id> --query "
+                              "state`"));
+      return;
+    }
     if (auto r = arc_preconditions(*this, ctx)) return out.push_back(std::move(*r));
     const json& arc = *ctx.arc_status;
     const std::string sub = subscription_of(arc);

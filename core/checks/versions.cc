@@ -25,16 +25,14 @@ std::string platform_label(Platform p) {
 std::optional<CheckResult> platform_result(const Check& check, const CheckContext& ctx) {
   if (ctx.platform == Platform::kNotAksArc) {
     return result_of(check, CheckStatus::kSkipped,
-                     std::string(check.rule()) +
-                         ": the cluster shows no sign of AKS Arc, so AKS Arc's version calendar "
-                         "does not apply",
+                     "the cluster shows no sign of AKS Arc, so AKS Arc's version calendar does "
+                     "not apply",
                      "if this is an AKS Arc cluster, " + std::string(kUsePlatform));
   }
   if (ctx.platform == Platform::kUnknown) {
     return result_of(check, CheckStatus::kUnknown,
-                     std::string(check.rule()) +
-                         ": the AKS Arc platform could not be detected, and the supported "
-                         "versions differ between Azure Local and Windows Server",
+                     "the AKS Arc platform could not be detected, and the supported versions "
+                     "differ between Azure Local and Windows Server",
                      std::string(kUsePlatform));
   }
   return std::nullopt;

@@ -239,3 +239,31 @@ TEST_CASE("stopped-nodes: unreadable nodes make it unknown") {
 
 }  // namespace
 }  // namespace aksarc
+
+namespace aksarc {
+namespace {
+
+using namespace aksarc::testing::vnl;
+
+std::vector<CheckResult> subscription(const ClusterState& s, Platform p) {
+  static const auto checks = make_lifecycle_checks();
+  return run_check(checks, "arc-subscription", s, context(p, {2026, 11, 25}, nullptr));
+}
+
+TEST_CASE(
+    "arc-subscription without --arc-status: unknown, except a Windows Server cluster "
+    "without Arc (the host's registration holds the subscription)") {
+  ClusterState connected = healthy_azure_local();
+  CHECK(subscription(connected, Platform::kAzureLocal)[0].status == CheckStatus::kUnknown);
+  CHECK(subscription(connected, Platform::kWindowsServer)[0].status == CheckStatus::kUnknown);
+  ClusterState no_arc = healthy_azure_local();
+  no_arc.lists[resources::deployments("azure-arc")].items = json::array();
+  auto r = subscription(no_arc, Platform::kWindowsServer);
+  REQUIRE(r.size() == 1);
+  CHECK(r[0].status == CheckStatus::kInfo);
+  CHECK(r[0].remediation.find("Get-AksHciRegistration") != std::string::npos);
+  CHECK(subscription(no_arc, Platform::kAzureLocal)[0].status == CheckStatus::kUnknown);
+}
+
+}  // namespace
+}  // namespace aksarc

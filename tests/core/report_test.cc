@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include "core/aksarc_versions.h"
 #include "core/checks/registry.h"
 
 using namespace aksarc;
@@ -71,4 +72,41 @@ TEST_CASE("the JSON report has the versioned schema") {
   REQUIRE(j.at("findings").size() == 2);
   CHECK(j.at("findings")[0].at("evidence")[0].at("name") == "n1");
   CHECK(report_to_json(rep, /*only_failed=*/true).at("findings").size() == 1);
+}
+
+namespace {
+// A check that reports whatever it is told, to test run_checks' verdict rules.
+class FixedCheck : public Check {
+ public:
+  explicit FixedCheck(CheckStatus status) : status_(status) {}
+  std::string_view id() const override { return "fixed"; }
+  std::string_view rule() const override { return "VER-2"; }
+  std::string_view title() const override { return "fixed"; }
+  std::string_view explanation() const override { return "reports a fixed status"; }
+  std::vector<ResourceKey> needs() const override { return {}; }
+  void run(const ClusterState&, const CheckContext&, std::vector<CheckResult>& out) const override {
+    out.push_back(result_of(*this, status_, "fixed"));
+  }
+
+ private:
+  CheckStatus status_;
+};
+
+Verdict verdict_on(Platform platform, CheckStatus status) {
+  auto data = load_embedded_policy_data();
+  auto versions = load_embedded_aksarc_versions();
+  REQUIRE(data.ok());
+  REQUIRE(versions.ok());
+  CheckContext ctx{*data.value(), *versions.value(),       platform,
+                   false,         CivilDate{2026, 11, 25}, nullptr};
+  FixedCheck check(status);
+  return run_checks({&check}, ClusterState{}, ctx).verdict;
+}
+}  // namespace
+
+TEST_CASE("a cluster with no sign of AKS Arc is Unknown, not Supported, unless something fails") {
+  CHECK(verdict_on(Platform::kAzureLocal, CheckStatus::kPass) == Verdict::kSupported);
+  CHECK(verdict_on(Platform::kNotAksArc, CheckStatus::kPass) == Verdict::kUnknown);
+  CHECK(verdict_on(Platform::kNotAksArc, CheckStatus::kSkipped) == Verdict::kUnknown);
+  CHECK(verdict_on(Platform::kNotAksArc, CheckStatus::kFail) == Verdict::kUnsupported);
 }

@@ -24,6 +24,7 @@ done
 
 work=$(mktemp -d)
 trap harness_cleanup EXIT
+trap 'exit 130' INT TERM # so that EXIT cleans up (stops the servers) on ctest's timeout too
 started=$SECONDS
 
 make_certs || { echo "not ok - cannot create certificates"; exit 1; }
@@ -33,7 +34,7 @@ make_exec_plugin
 scenarios=()
 for dir in "$testdata"/scenarios/*/; do scenarios+=("$(basename "$dir")"); done
 for name in "${scenarios[@]}"; do
-  if ! scenario_materialise "$testdata" "$name" "$work/scen/$name"; then
+  if ! scenario_materialise "$testdata" "$name" "$work/scen"; then
     not_ok "scenario $name: materialise"
     continue
   fi
@@ -43,9 +44,7 @@ done
 # the healthy cluster behind a server slower than the client's --request-timeout
 [[ -d "$work/scen/healthy" ]] && start_server slow "$work/scen/healthy" --delay-ms 3000
 wait_servers
-for name in "${scenarios[@]}"; do
-  [[ -n "${port[$name]:-}" ]] && run_scenario "$name"
-done
+run_parallel run_scenario "${scenarios[@]}"
 
 # --- everything else, against the healthy scenario's server ------------------------------------
 healthy_args=(--at 2025-11-25 --arc-status "$testdata/scenarios/healthy/arc-status.json")
