@@ -52,3 +52,11 @@ TEST_CASE("system:masters is not exempt unless configured") {
                      "exemptions:\n  serviceAccounts: [\"tools:a\"]\n"));
   CHECK_FALSE(exempt(node_req(user(""))));
 }
+
+TEST_CASE("the CNI is never blocked: Calico's operator namespaces are exempt by default") {
+  CHECK(exempt(node_req(user("system:serviceaccount:calico-system:calico-node"))));
+  CHECK(exempt(node_req(user("system:serviceaccount:tigera-operator:tigera-operator"))));
+  // An explicit exemption list replaces the defaults (lists are replaced, not merged).
+  CHECK_FALSE(exempt(node_req(user("system:serviceaccount:calico-system:calico-node")),
+                     "exemptions:\n  serviceAccounts: [\"tools:a\"]\n"));
+}
