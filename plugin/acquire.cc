@@ -54,19 +54,27 @@ Result<kube::RestConfig> rest_config_of(const GlobalOptions& options,
   return in_cluster;
 }
 
-Result<ClusterState> acquire_live(const GlobalOptions& options,
-                                  const std::optional<std::string>& context,
-                                  const kube::FetchPlan& plan, const kube::ProgressFn& progress) {
+}  // namespace
+
+Result<std::unique_ptr<kube::KubeClient>> connect(const GlobalOptions& options,
+                                                  const std::optional<std::string>& context) {
   Result<kube::RestConfig> config = rest_config_of(options, context);
   if (!config.ok()) return config.error();
   auto provider = std::make_shared<kube::CredentialProvider>(config.value());
-  Result<std::unique_ptr<kube::KubeClient>> client =
-      kube::KubeClient::create(config.value(), kube::credentials_fn(provider));
+  return kube::KubeClient::create(config.value(), kube::credentials_fn(provider));
+}
+
+namespace {
+
+Result<ClusterState> acquire_live(const GlobalOptions& options,
+                                  const std::optional<std::string>& context,
+                                  const kube::FetchPlan& plan, const kube::ProgressFn& progress) {
+  Result<std::unique_ptr<kube::KubeClient>> client = connect(options, context);
   if (!client.ok()) return client.error();
   ClusterState state = kube::fetch_cluster_state(*client.value(), plan, progress);
   if (std::optional<Error> e = nothing_answered(state)) {
     return Error{e->code,
-                 "cannot read the cluster at " + config.value().server + ": " + e->message};
+                 "cannot read the cluster at " + client.value()->server() + ": " + e->message};
   }
   return state;
 }

@@ -3,6 +3,7 @@
 // service account, credentials including exec plugins) or from a saved dump. Reads exactly what
 // the chosen checks need, plus what platform detection reads.
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -10,6 +11,7 @@
 #include "core/checks/check.h"
 #include "core/cluster_state.h"
 #include "core/result.h"
+#include "kube/client.h"
 #include "kube/fetch.h"
 #include "kube/kubeconfig.h"
 #include "plugin/global_options.h"
@@ -22,6 +24,12 @@ kube::FetchPlan plan_for(const std::vector<const Check*>& checks);
 // The kubeconfig selection of the flags and the environment ($KUBECONFIG, $HOME). Errors:
 // kInvalidArgument for a malformed --request-timeout.
 Result<kube::KubeconfigSelection> selection_of(const GlobalOptions& options);
+
+// A client for the cluster the flags select (kubeconfig, else the pod's service account), with
+// its credentials (exec plugins included). `context` overrides --context. Errors: no usable
+// kubeconfig, a bad client configuration. Thread-safe.
+Result<std::unique_ptr<kube::KubeClient>> connect(const GlobalOptions& options,
+                                                  const std::optional<std::string>& context);
 
 // Reads the cluster. `context` overrides --context (for --contexts / --all-contexts). With
 // --from-dump the dump is read instead. Errors (the tool cannot run; exit 1): no usable

@@ -8,6 +8,7 @@
 #include "aksarc_version.h"
 #include "plugin/cmd_catalog.h"
 #include "plugin/cmd_check.h"
+#include "plugin/cmd_install.h"
 #include "plugin/cmd_review.h"
 #include "plugin/cmd_snapshot.h"
 #include "plugin/completion.h"
@@ -57,7 +58,20 @@ int main(int argc, char** argv) {
       "snapshot", "Save what the checks read (no Secret data) for a support ticket");
   snapshot->add_option("-o,--output-dir", snapshot_dir, "Folder to create")->required();
   auto* version = app.add_subcommand("version", "Print the plugin and policy data versions");
-  for (CLI::App* sub : {check, checks, explain, versions, snapshot, version}) sub->fallthrough();
+  plugin::InstallOptions install_options;
+  auto* install = app.add_subcommand(
+      "install", "Print the webhook's manifests for this cluster (| kubectl apply -f -)");
+  install->add_option("--mode", install_options.mode, "warn (default: first step) or enforce")
+      ->check(CLI::IsMember({"warn", "enforce"}));
+  install->add_flag("--cert-manager", install_options.cert_manager,
+                    "cert-manager issues the serving certificate (else a self-signed CA)");
+  install->add_option("--certs-dir", install_options.certs_dir,
+                      "Self-signed: keep (and reuse) the CA and certificate in this folder");
+  install->add_option("--kubernetes-version", install_options.kubernetes_version,
+                      "The cluster's version (else read from the cluster)");
+  for (CLI::App* sub : {check, checks, explain, versions, snapshot, version, install}) {
+    sub->fallthrough();
+  }
   plugin::setup_review(app, std::cout, std::cerr, exit_code);
 
   if (argc >= 2 && std::string_view(argv[1]) == "__complete") {
@@ -75,6 +89,9 @@ int main(int argc, char** argv) {
   if (versions->parsed()) return plugin::run_versions(options, std::cout, std::cerr);
   if (snapshot->parsed()) return plugin::run_snapshot(snapshot_dir, options, std::cout, std::cerr);
   if (version->parsed()) return plugin::run_version(options, std::cout, std::cerr);
+  if (install->parsed()) {
+    return plugin::run_install(install_options, options, std::cout, std::cerr);
+  }
   if (app.got_subcommand("review")) return exit_code;
   return plugin::run_check(options, std::cout, std::cerr);
 }
