@@ -37,7 +37,7 @@ constexpr NamedKind kNamedKinds[] = {
     {"kubeconfig", ValueKind::kFiles},  {"arc-status", ValueKind::kFiles},
     {"policy-data", ValueKind::kFiles}, {"config", ValueKind::kFiles},
     {"filename", ValueKind::kFiles},    {"from-dump", ValueKind::kDirs},
-    {"output-dir", ValueKind::kDirs},
+    {"output-dir", ValueKind::kDirs},   {"certs-dir", ValueKind::kDirs},
 };
 
 // Hidden commands (`__complete`, anything in the empty group) are never offered.

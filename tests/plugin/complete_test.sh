@@ -92,9 +92,9 @@ fi
 
 # --- subcommands -------------------------------------------------------------------------------
 ask ''
-expect_has "subcommands" ":4" check checks explain versions snapshot version review
-if [[ $(wc -l <<<"$values") -eq 7 ]]; then ok "exactly the seven subcommands"; else
-  not_ok "exactly the seven subcommands (got: $(tr '\n' ' ' <<<"$values"))"
+expect_has "subcommands" ":4" check checks explain versions snapshot version install review
+if [[ $(wc -l <<<"$values") -eq 8 ]]; then ok "exactly the eight subcommands"; else
+  not_ok "exactly the eight subcommands (got: $(tr '\n' ' ' <<<"$values"))"
 fi
 expect_lacks "hidden __complete is not offered" "__complete"
 if grep -Eq $'^review\t.+' <<<"$lines"; then ok "subcommands carry descriptions"; else
@@ -188,6 +188,10 @@ ask --kubeconfig=/tm
 expect "--kubeconfig=value form: file names" ":0" ""
 ask --from-dump ''
 expect "--from-dump: folders" ":16" ""
+ask install --certs-dir ''
+expect "install --certs-dir: folders" ":16" ""
+ask install --mode ''
+expect "install --mode: its choices" ":4" "warn enforce"
 ask snapshot -o ''
 expect "snapshot -o: folders" ":16" ""
 ask review -f ''
