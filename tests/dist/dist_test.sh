@@ -8,17 +8,8 @@ root=$(cd "${1:?repo root}" && pwd)
 build=$(cd "${2:?build dir}" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-failed=0
-ok() { echo "ok - $1"; }
-not_ok() {
-  echo "not ok - $1"
-  failed=$((failed + 1))
-}
-expect() {
-  local what=$1
-  shift
-  if "$@"; then ok "$what"; else not_ok "$what"; fi
-}
+# shellcheck source=../lib/tap.sh
+source "$root/tests/lib/tap.sh"
 
 bash "$root/scripts/dist.sh" "$build" "$work/dist" >/dev/null
 version=$("$build/kubectl-aksarc_support" version -o json | jq -r .version)
@@ -60,5 +51,4 @@ expect "the unpacked completion helper works through kubectl" \
   bash -c "PATH='$work/unpacked:$PATH' kubectl __complete aksarc-support vers 2>/dev/null |
            grep -q '^versions'"
 
-echo "$failed failed"
-[[ "$failed" -eq 0 ]]
+finish

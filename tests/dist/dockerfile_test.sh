@@ -9,17 +9,8 @@ set -euo pipefail
 root=$(cd "${1:?repo root}" && pwd)
 webhook=${2:?aksarc-support-webhook binary}
 dockerfile=$root/Dockerfile
-failed=0
-ok() { echo "ok - $1"; }
-not_ok() {
-  echo "not ok - $1"
-  failed=$((failed + 1))
-}
-expect() {
-  local what=$1
-  shift
-  if "$@"; then ok "$what"; else not_ok "$what"; fi
-}
+# shellcheck source=../lib/tap.sh
+source "$root/tests/lib/tap.sh"
 
 # Packages of debian:12-slim that the binary may rely on without installing them (priority
 # required; dpkg and apt depend on them).
@@ -87,5 +78,4 @@ expect "the image's configuration has the webhook target and no test targets" \
 expect "the webhook binary answers --version" \
   bash -c "'$webhook' --version | grep -qE '^[0-9]+[.][0-9]+[.][0-9]+'"
 
-echo "$failed failed"
-[[ "$failed" -eq 0 ]]
+finish

@@ -17,17 +17,8 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-failed=0
-ok() { echo "ok - $1"; }
-not_ok() {
-  echo "not ok - $1"
-  failed=$((failed + 1))
-}
-expect() {
-  local what=$1
-  shift
-  if "$@"; then ok "$what"; else not_ok "$what"; fi
-}
+# shellcheck source=../lib/tap.sh
+source "$root/tests/lib/tap.sh"
 export PATH=$bin_dir:$PATH
 # install ARGS...: sets out, err, rc.
 install() {
@@ -68,29 +59,12 @@ issue_serving_cert "$work" "test CA" "IP:127.0.0.1"
 cp -R "$testdata/clusters/aksarc-healthy" "$work/old"
 jq '.gitVersion = "v1.27.3" | .minor = "27"' "$testdata/clusters/aksarc-healthy/version.json" \
   >"$work/old/version.json"
-for cluster in new old; do
-  fixture=$testdata/clusters/aksarc-healthy
-  [[ $cluster == old ]] && fixture=$work/old
-  "$server_bin" --fixture-dir "$fixture" --port 0 --token t --tls-cert-file "$work/tls.crt" \
-    --tls-private-key-file "$work/tls.key" --max-lifetime-seconds 120 >"$work/$cluster.out" 2>&1 &
-  pids+=($!)
-done
-for cluster in new old; do
-  port=""
-  for _ in $(seq 1 100); do
-    port=$(sed -n 's|^listening on https://127.0.0.1:\([0-9]*\)$|\1|p' "$work/$cluster.out")
-    [[ -n "$port" ]] && break
-    sleep 0.1
-  done
-  cat >"$work/$cluster.kubeconfig" <<KC
-apiVersion: v1
-kind: Config
-clusters: [{name: c, cluster: {server: "https://127.0.0.1:$port", certificate-authority: "$work/ca.crt"}}]
-users: [{name: u, user: {token: t}}]
-contexts: [{name: c, context: {cluster: c, user: u}}]
-current-context: c
-KC
-done
+# shellcheck source=../lib/test_apiserver.sh
+source "$root/tests/lib/test_apiserver.sh"
+start_test_apiserver "$server_bin" "$testdata/clusters/aksarc-healthy" "$work" new
+start_test_apiserver "$server_bin" "$work/old" "$work" old
+test_apiserver_kubeconfig "$work" new
+test_apiserver_kubeconfig "$work" old
 install --kubeconfig "$work/new.kubeconfig" --cert-manager --mode enforce
 expect "a 1.31 cluster gets matchConditions" \
   bash -c "[[ $rc == 0 ]] && grep -q '^  matchConditions:' <<<\"\$1\" && grep -q 'Kubernetes 1.31' <<<\"\$2\"" _ "$out" "$err"
@@ -147,5 +121,4 @@ install --kubeconfig "$work/missing.kubeconfig"
 expect "no cluster and no --kubernetes-version: exit 1 saying how to give it" \
   bash -c "[[ $rc == 1 && -z \"\$1\" ]] && grep -q -- '--kubernetes-version' <<<\"\$2\"" _ "$out" "$err"
 
-echo "$failed failed"
-[[ "$failed" -eq 0 ]]
+finish

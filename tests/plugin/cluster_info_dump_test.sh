@@ -9,47 +9,23 @@ bin_dir=$(cd "${1:?plugin bin dir}" && pwd)
 testdata=$(cd "${2:?testdata dir}" && pwd)
 server_bin=${3:?aksarc-test-apiserver}
 work=${KEEP_WORK:-$(mktemp -d)}
-pid=""
+pids=()
 cleanup() {
-  [[ -n "$pid" ]] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
   [[ -n "${KEEP_WORK:-}" ]] || rm -rf "$work"
 }
 trap cleanup EXIT
-failed=0
-ok() { echo "ok - $1"; }
-not_ok() {
-  echo "not ok - $1"
-  failed=$((failed + 1))
-}
-expect() {  # expect <description> <command...>
-  local what=$1
-  shift
-  if "$@"; then ok "$what"; else not_ok "$what"; fi
-}
+# shellcheck source=../lib/tap.sh
+source "$testdata/../lib/tap.sh"
 
 # shellcheck source=../../scripts/certs.sh
 source "$testdata/../../scripts/certs.sh"
 issue_serving_cert "$work" "test CA" "IP:127.0.0.1"
-"$server_bin" --fixture-dir "$testdata/clusters/aksarc-healthy" --port 0 --token t \
-  --tls-cert-file "$work/tls.crt" --tls-private-key-file "$work/tls.key" \
-  --max-lifetime-seconds 120 >"$work/server.out" 2>"$work/server.err" &
-pid=$!
-port=""
-for _ in $(seq 1 100); do
-  port=$(sed -n 's|^listening on https://127.0.0.1:\([0-9]*\)$|\1|p' "$work/server.out")
-  [[ -n "$port" ]] && break
-  sleep 0.1
-done
-[[ -n "$port" ]] || { echo "not ok - the test API server did not start: $(cat "$work/server.err")"; exit 1; }
-cat >"$work/kubeconfig" <<KC
-apiVersion: v1
-kind: Config
-clusters: [{name: c, cluster: {server: "https://127.0.0.1:$port", certificate-authority: "$work/ca.crt"}}]
-users: [{name: u, user: {token: t}}]
-contexts: [{name: moc, context: {cluster: c, user: u}}]
-current-context: moc
-KC
-export KUBECONFIG=$work/kubeconfig PATH=$bin_dir:$PATH
+# shellcheck source=../lib/test_apiserver.sh
+source "$testdata/../lib/test_apiserver.sh"
+start_test_apiserver "$server_bin" "$testdata/clusters/aksarc-healthy" "$work" moc
+test_apiserver_kubeconfig "$work" moc || exit 1
+export KUBECONFIG=$work/moc.kubeconfig PATH=$bin_dir:$PATH
 args=(--at 2025-11-25 --arc-status "$testdata/clusters/aksarc-healthy.arc-status.json" -o json)
 
 timeout 60 kubectl cluster-info dump --all-namespaces --output-directory "$work/dump" >/dev/null
@@ -94,5 +70,4 @@ expect "dump: each unknown says what the dump lacks and points to snapshot" \
 expect "dump: kubelet versions still judged from nodes.json" \
   test "$(jq -r '.findings[] | select(.id == "kubelet-versions") | .status' "$work/dump.json")" = pass
 
-echo "$failed failed"
-[[ "$failed" -eq 0 ]]
+finish
