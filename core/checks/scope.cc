@@ -21,8 +21,10 @@ using checks::name_of;
 using checks::namespace_of;
 
 constexpr std::string_view kWebhookNs = "aksarc-support";
-constexpr std::string_view kWebhookName = "aksarc-support";
-constexpr std::string_view kWebhookConfigMap = "aksarc-support-config";
+// The names manifests/ gives the webhook's objects (tests/core/checks_scope_test.cc judges the
+// rendered manifests, so the two cannot drift apart).
+constexpr std::string_view kWebhookName = "aksarc-support-webhook";
+constexpr std::string_view kWebhookConfigMap = "aksarc-support-webhook-config";
 // issue 4: the webhook's timeoutSeconds stays at 3 or less so a slow webhook cannot stall writes.
 constexpr int64_t kMaxTimeoutSeconds = 3;
 constexpr int64_t kMinReplicas = 2;
@@ -238,7 +240,7 @@ const json* find_deployment(const json& deployments) {
   const json* any = nullptr;
   for (const json& d : deployments) {
     std::string_view name = name_of(d);
-    if (name == kWebhookName || name == "aksarc-support-webhook") return &d;
+    if (name == kWebhookName) return &d;
     if (any == nullptr) any = &d;
   }
   return any;
@@ -254,9 +256,9 @@ class WebhookCheck : public Check {
   std::string_view explanation() const override {
     return "The aksarc-support webhook stops writes that would take the cluster outside support "
            "(edits of kube-system, node system labels, alpha features) as they happen. Reads the "
-           "ValidatingWebhookConfiguration aksarc-support, the Deployment in namespace "
-           "aksarc-support (ready, at least 2 replicas), its timeout and failure policy, and the "
-           "mode from the ConfigMap aksarc-support-config.";
+           "ValidatingWebhookConfiguration aksarc-support-webhook, the Deployment in namespace "
+           "aksarc-support (ready, at least 2 replicas), its timeouts and failure policies, and "
+           "the mode from the ConfigMap aksarc-support-webhook-config.";
   }
   std::vector<ResourceKey> needs() const override {
     return {resources::validating_webhook_configurations(),

@@ -1,5 +1,9 @@
 // SCOPE-2/3 and support-webhook cluster checks (core/checks/scope.cc).
 #include <doctest/doctest.h>
+#include <yaml-cpp/yaml.h>
+
+#include <fstream>
+#include <sstream>
 
 #include "core/checks/registry.h"
 #include "kube_system_fixtures.h"
@@ -86,13 +90,13 @@ ClusterState webhook_state(int replicas, int ready, int timeout) {
                                            {"operator", "NotIn"},
                                            {"values", json::array({"aksarc-support"})}}})}}}};
   json vwc = {{"kind", "ValidatingWebhookConfiguration"},
-              {"metadata", meta("", "aksarc-support")},
+              {"metadata", meta("", "aksarc-support-webhook")},
               {"webhooks", json::array({hook})}};
   set_list(state, resources::validating_webhook_configurations(), json::array({vwc}));
   set_list(state, resources::deployments("aksarc-support"),
-           json::array({deployment("aksarc-support", "aksarc-support", replicas, ready)}));
+           json::array({deployment("aksarc-support", "aksarc-support-webhook", replicas, ready)}));
   set_list(state, resources::configmaps("aksarc-support"),
-           json::array({configmap("aksarc-support", "aksarc-support-config",
+           json::array({configmap("aksarc-support", "aksarc-support-webhook-config",
                                   {{"policy.yaml", "rules:\n  NODE-2: warn\n  MGD-1: deny\n"}})}));
   return state;
 }
@@ -124,12 +128,12 @@ TEST_CASE("support-webhook: not ready, single replica or slow timeout warns") {
   const Check& check = check_named(family(), "support-webhook");
   auto not_ready = run(check, webhook_state(2, 0, 3));
   CHECK(not_ready.front().status == CheckStatus::kWarn);
-  CHECK(has_evidence(not_ready.front(), "aksarc-support", "status.readyReplicas"));
+  CHECK(has_evidence(not_ready.front(), "aksarc-support-webhook", "status.readyReplicas"));
   auto single = run(check, webhook_state(1, 1, 3));
   CHECK(single.front().status == CheckStatus::kWarn);
   auto slow = run(check, webhook_state(2, 2, 10));
   CHECK(slow.front().status == CheckStatus::kWarn);
-  CHECK(has_evidence(slow.front(), "aksarc-support", "timeoutSeconds"));
+  CHECK(has_evidence(slow.front(), "aksarc-support-webhook", "timeoutSeconds"));
 
   // Found by its service namespace when renamed; ConfigMap unreadable: mode unknown, still pass.
   ClusterState renamed = webhook_state(3, 3, 2);
@@ -139,6 +143,72 @@ TEST_CASE("support-webhook: not ready, single replica or slow timeout warns") {
   auto r = run(check, renamed);
   CHECK(r.front().status == CheckStatus::kPass);
   CHECK(r.front().message.find("mode unknown") != std::string::npos);
+}
+
+// The objects of a rendered manifest file as the API server returns them: YAML scalars that
+// are numbers or booleans become JSON numbers and booleans (replicas, timeoutSeconds ...).
+json api_json(const YAML::Node& node) {
+  if (node.IsMap()) {
+    json out = json::object();
+    for (const auto& kv : node) out[kv.first.Scalar()] = api_json(kv.second);
+    return out;
+  }
+  if (node.IsSequence()) {
+    json out = json::array();
+    for (const auto& item : node) out.push_back(api_json(item));
+    return out;
+  }
+  if (!node.IsScalar()) return nullptr;
+  const std::string& text = node.Scalar();
+  if (node.Tag() != "!") {  // unquoted
+    if (text == "true" || text == "false") return text == "true";
+    if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos) {
+      return std::stoll(text);
+    }
+  }
+  return text;
+}
+
+// What the cluster shows after `kubectl aksarc-support install --mode M --cert-manager | kubectl
+// apply -f -` and the rollout: the rendered objects, the Deployment's replicas ready.
+ClusterState installed(const std::string& variant) {
+  std::ifstream in(std::string(AKSARC_TESTDATA_DIR) + "/../../manifests/rendered/" + variant +
+                   ".yaml");
+  REQUIRE(in.good());
+  std::stringstream text;
+  text << in.rdbuf();
+  json vwcs = json::array(), deployments = json::array(), configmaps = json::array();
+  for (const YAML::Node& doc : YAML::LoadAll(text.str())) {
+    json object = api_json(doc);
+    std::string kind = object.value("kind", "");
+    if (kind == "ValidatingWebhookConfiguration") vwcs.push_back(object);
+    if (kind == "ConfigMap") configmaps.push_back(object);
+    if (kind == "Deployment") {
+      object["status"] = {{"replicas", object["spec"]["replicas"]},
+                          {"readyReplicas", object["spec"]["replicas"]}};
+      deployments.push_back(object);
+    }
+  }
+  ClusterState state;
+  set_list(state, resources::validating_webhook_configurations(), vwcs);
+  set_list(state, resources::deployments("aksarc-support"), deployments);
+  set_list(state, resources::configmaps("aksarc-support"), configmaps);
+  return state;
+}
+
+TEST_CASE("support-webhook recognises what `install` deploys, in each mode") {
+  const Check& check = check_named(family(), "support-webhook");
+  auto enforce = run(check, installed("enforce-cert-manager"));
+  REQUIRE(enforce.size() == 1);
+  INFO(enforce[0].message);
+  CHECK(enforce[0].status == CheckStatus::kPass);
+  CHECK(enforce[0].message.find("NODE-2 deny") != std::string::npos);
+  CHECK(enforce[0].message.find("2/2 replicas ready") != std::string::npos);
+  auto warn = run(check, installed("warn-self-signed-no-match-conditions"));
+  REQUIRE(warn.size() == 1);
+  INFO(warn[0].message);
+  CHECK(warn[0].status == CheckStatus::kPass);
+  CHECK(warn[0].message.find("NODE-2 warn") != std::string::npos);
 }
 
 }  // namespace
