@@ -519,6 +519,7 @@ Result<int> ApiServer::bind() {
   }
   server_->set_keep_alive_max_count(100000);
   server_->set_payload_max_length(1 << 20);
+  server_->set_tcp_nodelay(true);  // as the real API server (Go sets TCP_NODELAY by default)
   server_->new_task_queue = [] { return new httplib::ThreadPool(16); };
   auto serve_one = [this](const httplib::Request& req, httplib::Response& res) {
     RequestView view{req.method,
