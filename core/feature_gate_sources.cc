@@ -387,4 +387,13 @@ FeatureSettings extract_feature_settings(const json& object, std::string_view ki
   return out;
 }
 
+std::pair<std::string_view, std::string_view> group_version_of(std::string_view key) {
+  size_t slash = key.find('/');
+  if (slash == std::string_view::npos) return {};
+  std::string_view group = key.substr(0, slash);
+  std::string_view version = key.substr(slash + 1);
+  version = version.substr(0, version.find('/'));
+  return {group == "api" ? std::string_view{} : group, version};
+}
+
 }  // namespace aksarc

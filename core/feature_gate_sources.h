@@ -19,6 +19,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/json_access.h"
@@ -68,5 +69,9 @@ std::vector<GateSetting> parse_feature_gates_value(std::string_view value, std::
 std::vector<RuntimeConfigSetting> parse_runtime_config_value(std::string_view value,
                                                              std::string_view where,
                                                              std::vector<std::string>& problems);
+
+// The group and version of a runtime-config key "group/version[/resource]" ("api/v1" is the
+// core group: group ""); {"", ""} when the key has no "/" ("api/all", "api/alpha" do).
+std::pair<std::string_view, std::string_view> group_version_of(std::string_view key);
 
 }  // namespace aksarc

@@ -48,16 +48,6 @@ bool allow_none(const GateSetting&) { return false; }
 // Microsoft's Windows kube-proxy manifest runs --feature-gates=WinOverlay=true.
 bool allow_win_overlay(const GateSetting& s) { return s.gate == "WinOverlay"; }
 
-// "group/version" of a runtime-config key ("api/v1" is the core group).
-std::pair<std::string_view, std::string_view> group_version_of(std::string_view key) {
-  size_t slash = key.find('/');
-  if (slash == std::string_view::npos) return {};
-  std::string_view group = key.substr(0, slash);
-  std::string_view version = key.substr(slash + 1);
-  version = version.substr(0, version.find('/'));
-  return {group == "api" ? std::string_view{} : group, version};
-}
-
 // `base` is the evidence about the object (kind, namespace, name); field and value are filled.
 void judge_gates(const std::vector<GateSetting>& gates, const Evidence& base,
                  const JudgedVersion& v, const PolicyData& data, AllowFn allow, Judgement& j) {

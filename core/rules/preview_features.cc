@@ -47,16 +47,6 @@ std::string last_minor_of(const FeatureGate& gate) {
   return last.minor_string();
 }
 
-// Splits a runtime-config key "group/version[/resource]" ("api/v1" is the core group).
-std::pair<std::string_view, std::string_view> group_version_of(std::string_view key) {
-  size_t slash = key.find('/');
-  if (slash == std::string_view::npos) return {};
-  std::string_view group = key.substr(0, slash);
-  std::string_view version = key.substr(slash + 1);
-  version = version.substr(0, version.find('/'));
-  return {group == "api" ? std::string_view{} : group, version};
-}
-
 // Judges one write. Holds what every message repeats: the object and the version judged at.
 class Judge {
  public:

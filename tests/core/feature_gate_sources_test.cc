@@ -381,3 +381,13 @@ TEST_CASE("feature gate sources: one value yields at most 1000 entries and 6 pro
 }
 
 }  // namespace aksarc
+
+TEST_CASE("group_version_of splits runtime-config keys; api/ is the core group") {
+  using aksarc::group_version_of;
+  CHECK(group_version_of("resource.k8s.io/v1alpha3") ==
+        std::pair<std::string_view, std::string_view>{"resource.k8s.io", "v1alpha3"});
+  CHECK(group_version_of("api/v1") == std::pair<std::string_view, std::string_view>{"", "v1"});
+  CHECK(group_version_of("batch/v2alpha1/cronjobs") ==
+        std::pair<std::string_view, std::string_view>{"batch", "v2alpha1"});
+  CHECK(group_version_of("alpha") == std::pair<std::string_view, std::string_view>{});
+}
