@@ -13,8 +13,11 @@ DEPS := cmake make g++ pkg-config libcpp-httplib-dev libssl-dev nlohmann-json3-d
         libyaml-cpp-dev libcli11-dev doctest-dev openssl curl jq ca-certificates
 CHECK_DEPS := clang-format clang-tidy
 FUZZ_DEPS := clang libclang-rt-14-dev
+# `make bench`: the load generator, the Go peer's compiler, GNU time and Google Benchmark.
+BENCH_DEPS := wrk golang-go time libbenchmark-dev
+BENCH_RESULTS ?= $(BUILD)/bench-results
 
-.PHONY: all deps deps-check deps-fuzz build test demo dist asan check fmt fmt-check tidy fuzz fuzz-build clean
+.PHONY: all deps deps-check deps-fuzz deps-bench build test demo dist bench asan check fmt fmt-check tidy fuzz fuzz-build clean
 
 all: build
 
@@ -37,6 +40,9 @@ deps-check: deps
 deps-fuzz: deps
 	$(call apt_install,$(FUZZ_DEPS))
 
+deps-bench: deps
+	$(call apt_install,$(BENCH_DEPS))
+
 $(BUILD)/CMakeCache.txt: | deps
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAKSARC_WERROR=$(WERROR) >/dev/null
 
@@ -54,6 +60,13 @@ demo: build
 # The plugin's archive for this architecture, its sha256 and the filled-in krew manifest in dist/.
 dist: build
 	@bash scripts/dist.sh $(BUILD) dist
+
+# Benchmarks against the peers (about 10 minutes): writes BENCHMARKS.md. The tree is configured
+# again so that Google Benchmark, installed just now, is found.
+bench: deps-bench
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAKSARC_WERROR=$(WERROR) >/dev/null
+	cmake --build $(BUILD) -j $(JOBS)
+	bash bench/run.sh $(BUILD) $(BENCH_RESULTS)
 
 asan: deps
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DAKSARC_SANITIZE=ON -DAKSARC_WERROR=$(WERROR) >/dev/null
@@ -74,18 +87,21 @@ tidy: deps-check build
 
 check: fmt-check tidy test
 
-# The fuzz target is built with clang in its own tree; CI builds it (make test), `make fuzz`
-# runs it for FUZZ_SECONDS.
+# The fuzz targets are built with clang in their own tree; CI builds them (make test), `make fuzz`
+# runs each for FUZZ_SECONDS.
 fuzz-build: deps-fuzz
 	@CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  -DAKSARC_FUZZ=ON -DAKSARC_WERROR=$(WERROR) >/dev/null
-	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_admission
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_admission fuzz_json_view
 
 # New inputs go to fuzz/corpus-work (git-ignored); the fixtures are read-only seeds.
 fuzz: fuzz-build
 	@mkdir -p fuzz/corpus-work
 	$(FUZZ_BUILD)/fuzz/fuzz_admission -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
 	  fuzz/corpus-work tests/testdata/admission tests/testdata/samples/admission
+	@mkdir -p fuzz/corpus-json-view
+	$(FUZZ_BUILD)/fuzz/fuzz_json_view -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	  fuzz/corpus-json-view tests/testdata/admission tests/testdata/samples/admission
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) dist compile_commands.json

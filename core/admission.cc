@@ -8,6 +8,8 @@
 #include <string>
 
 #include "core/actors.h"
+#include "core/admission_request.h"
+#include "core/json_view.h"
 
 namespace aksarc {
 namespace {
@@ -47,32 +49,54 @@ ReviewOutcome errored(std::string_view api_version, std::string_view uid, int co
 }
 
 // The apiVersion to answer in: the one asked, when it is one we speak.
-std::optional<std::string_view> answer_version(const json& doc) {
-  std::string_view v = string_member(doc, "apiVersion");
-  if (v == kV1) return kV1;
-  if (v == kV1beta1) return kV1beta1;
+std::optional<std::string_view> answer_version(std::string_view asked) {
+  if (asked == kV1) return kV1;
+  if (asked == kV1beta1) return kV1beta1;
   return std::nullopt;
 }
 
-std::optional<ReviewOutcome> check_envelope(const json& doc) {
+// The string member, decoded, or "" when absent or not a string (string_member for views).
+std::string text_member(const JsonView& v, std::string_view key) {
+  std::optional<JsonView> m = v.find(key);
+  if (!m || !m->is_string()) return {};
+  return *m->string_value();
+}
+
+std::string text_of(const std::optional<JsonView>& m) {
+  if (!m || !m->is_string()) return {};
+  return *m->string_value();
+}
+
+// The members of the envelope, read in one pass.
+struct Envelope {
+  std::optional<JsonView> api_version, kind, request, uid, operation;
+};
+
+Envelope read_envelope(const JsonView& doc) {
+  auto f = doc.find_all<5>({"apiVersion", "kind", "request", "uid", "operation"});
+  return {f[0], f[1], f[2], f[3], f[4]};
+}
+
+std::optional<ReviewOutcome> check_envelope(const JsonView& doc, const Envelope& e) {
   if (!doc.is_object()) {
     return errored(kV1, "", 400, "request body must be a JSON object (an AdmissionReview)");
   }
-  if (string_member(doc, "kind") != "AdmissionReview") {
-    if (member(doc, "uid") != nullptr && member(doc, "operation") != nullptr) {
-      return errored(kV1, string_member(doc, "uid"), 400,
+  if (text_of(e.kind) != "AdmissionReview") {
+    if (e.uid && e.operation) {
+      return errored(kV1, text_of(e.uid), 400,
                      "got a bare AdmissionRequest: wrap it as {\"apiVersion\": "
                      "\"admission.k8s.io/v1\", \"kind\": \"AdmissionReview\", \"request\": ...}");
     }
     return errored(kV1, "", 400, "kind must be AdmissionReview");
   }
-  if (!answer_version(doc)) {
+  const std::string asked = text_of(e.api_version);
+  if (!answer_version(asked)) {
     return errored(kV1, "", 400,
                    "apiVersion must be admission.k8s.io/v1 or admission.k8s.io/v1beta1, got \"" +
-                       std::string(string_member(doc, "apiVersion")) + "\"");
+                       asked + "\"");
   }
-  if (object_member(doc, "request") == nullptr) {
-    return errored(*answer_version(doc), "", 400, "request: missing (expected an object)");
+  if (!e.request || !e.request->is_object()) {
+    return errored(*answer_version(asked), "", 400, "request: missing (expected an object)");
   }
   return std::nullopt;
 }
@@ -165,40 +189,16 @@ json build_response(const AdmissionRequest& r, const Verdict& v, const std::stri
   return response;
 }
 
-// Depth of the deepest array/object nesting in JSON text, not counting brackets inside strings.
-size_t nesting_depth(std::string_view text) {
-  size_t depth = 0, max_depth = 0;
-  bool in_string = false, escaped = false;
-  for (char c : text) {
-    if (in_string) {
-      if (escaped)
-        escaped = false;
-      else if (c == '\\')
-        escaped = true;
-      else if (c == '"')
-        in_string = false;
-      continue;
-    }
-    if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      max_depth = std::max(max_depth, ++depth);
-    } else if ((c == '}' || c == ']') && depth > 0) {
-      --depth;
-    }
-  }
-  return max_depth;
-}
-
 }  // namespace
 
-ReviewOutcome review_outcome(const json& doc, const Policy& policy) {
-  if (std::optional<ReviewOutcome> bad = check_envelope(doc)) return std::move(*bad);
-  std::string_view api_version = *answer_version(doc);
-  const json& request = *object_member(doc, "request");
+ReviewOutcome review_view(const JsonView& doc, const Policy& policy) {
+  const Envelope envelope = read_envelope(doc);
+  if (std::optional<ReviewOutcome> bad = check_envelope(doc, envelope)) return std::move(*bad);
+  std::string_view api_version = *answer_version(text_of(envelope.api_version));
+  const JsonView& request = *envelope.request;
   Result<AdmissionRequest> parsed = read_admission_request(request);
   if (!parsed.ok()) {
-    return errored(api_version, string_member(request, "uid"), 400, parsed.error().message);
+    return errored(api_version, text_member(request, "uid"), 400, parsed.error().message);
   }
   const AdmissionRequest& r = parsed.value();
   ReviewOutcome out;
@@ -220,6 +220,10 @@ ReviewOutcome review_outcome(const json& doc, const Policy& policy) {
   return out;
 }
 
+ReviewOutcome review_outcome(const json& admission_review, const Policy& policy) {
+  return review_text(admission_review.dump(-1, ' ', false, json::error_handler_t::replace), policy);
+}
+
 json review(const json& admission_review, const Policy& policy) {
   return review_outcome(admission_review, policy).review;
 }
@@ -227,13 +231,16 @@ json review(const json& admission_review, const Policy& policy) {
 ReviewOutcome review_text(std::string_view body, const Policy& policy) noexcept {
   try {
     if (body.empty()) return errored(kV1, "", 400, "request body is empty");
-    if (nesting_depth(body) > kMaxJsonDepth) {
-      return errored(kV1, "", 400,
-                     "request body nests deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+    Result<JsonDocument> doc = JsonDocument::parse(body, kMaxJsonDepth);
+    if (!doc.ok()) {
+      if (doc.error().code == ErrorCode::kInvalidArgument) {
+        return errored(
+            kV1, "", 400,
+            "request body nests deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+      }
+      return errored(kV1, "", 400, "request body is not valid JSON: " + doc.error().message);
     }
-    json doc = json::parse(body, nullptr, /*allow_exceptions=*/false);
-    if (doc.is_discarded()) return errored(kV1, "", 400, "request body is not valid JSON");
-    return review_outcome(doc, policy);
+    return review_view(doc.value().root(), policy);
   } catch (const std::exception&) {
     // The message of a library exception may quote input; say only what the caller needs.
     return errored(kV1, "", 500, "internal error while reviewing the request");

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/json_access.h"
+#include "core/json_view.h"
 #include "core/policy.h"
 
 namespace aksarc {
@@ -36,8 +37,12 @@ struct ReviewOutcome {
   DecisionRecord record;
 };
 
-// Judges a parsed AdmissionReview.
+// Judges a parsed AdmissionReview (tools and tests; the webhook judges text).
 ReviewOutcome review_outcome(const json& admission_review, const Policy& policy);
+
+// Judges an AdmissionReview read in place (core/json_view.h): what review_text does after
+// validating the body.
+ReviewOutcome review_view(const JsonView& admission_review, const Policy& policy);
 
 // review(AdmissionReview) -> AdmissionReview.
 json review(const json& admission_review, const Policy& policy);

@@ -116,6 +116,12 @@ void read_kubeadm_config(const json& data, FeatureSettings& out) {
 
 }  // namespace
 
+bool is_component_config_map(std::string_view name) {
+  // kubeadm before 1.24 named it kubelet-config-1.NN.
+  return name == "kubelet-config" || name.substr(0, 17) == "kubelet-config-1." ||
+         name == "kube-proxy" || name == "kubeadm-config";
+}
+
 void read_kube_system_config_map(const json& object, std::string_view name, FeatureSettings& out) {
   const json* data = object_member(object, "data");
   if (data == nullptr) return;

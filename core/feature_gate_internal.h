@@ -19,6 +19,9 @@ std::string shown(std::string_view s);
 
 // Reads the kubelet-config (or kubelet-config-1.NN), kube-proxy and kubeadm-config ConfigMaps.
 // May throw YAML::Exception while reading a parsed document; the caller catches it.
+// The kube-system ConfigMaps read_kube_system_config_map reads (kubelet-config, kube-proxy,
+// kubeadm-config).
+bool is_component_config_map(std::string_view name);
 void read_kube_system_config_map(const json& object, std::string_view name, FeatureSettings& out);
 
 }  // namespace aksarc::gate_internal

@@ -284,7 +284,7 @@ const json* pod_spec_of(const json& object, std::string_view kind, std::string& 
 
 void read_pod_spec(const json& spec, const std::string& prefix, FeatureSettings& out) {
   size_t budget = kMaxExpansion;
-  for (std::string_view list_name : {"initContainers", "containers", "ephemeralContainers"}) {
+  for (std::string_view list_name : kContainerLists) {
     const json* list = array_member(spec, list_name);
     if (list == nullptr) continue;
     size_t i = 0;
@@ -368,6 +368,21 @@ std::vector<RuntimeConfigSetting> parse_runtime_config_value(std::string_view va
                                                              std::string_view where,
                                                              std::vector<std::string>& problems) {
   return parse_list<RuntimeConfigSetting>(value, where, "runtime-config", true, problems);
+}
+
+std::optional<std::string_view> pod_spec_path(std::string_view kind) {
+  for (const auto& [spec_kind, spec_path] : kPodSpecPaths) {
+    if (kind == spec_kind) return spec_path;
+  }
+  return std::nullopt;
+}
+
+bool may_carry_feature_settings(std::string_view kind, std::string_view namespace_,
+                                std::string_view name) {
+  if (kind == "ConfigMap") {
+    return namespace_ == kKubeSystem && gate_internal::is_component_config_map(name);
+  }
+  return pod_spec_path(kind).has_value();
 }
 
 FeatureSettings extract_feature_settings(const json& object, std::string_view kind,

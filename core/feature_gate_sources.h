@@ -17,6 +17,7 @@
 //    `--feature-gates=A=true,B=false` or `--feature-gates A=true`, and `--runtime-config=`.
 // Gates of other programs (e.g. a CSI sidecar's --feature-gates=Topology=true) are not judged.
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -46,6 +47,22 @@ struct FeatureSettings {
   // sentence naming the field. Not settings, but worth a warning.
   std::vector<std::string> problems;
 };
+
+// Where a kind keeps its pod spec ("spec" for Pods, "spec.template.spec" for Deployments ...);
+// nullopt for kinds without one.
+std::optional<std::string_view> pod_spec_path(std::string_view kind);
+
+// The container lists of a pod spec, and the only fields of a container that
+// extract_feature_settings reads: an object reduced to these gives the same settings.
+inline constexpr std::string_view kContainerLists[] = {"initContainers", "containers",
+                                                       "ephemeralContainers"};
+inline constexpr std::string_view kContainerFieldsRead[] = {"name", "image", "command", "args",
+                                                            "env"};
+
+// False when extract_feature_settings would find nothing in any object of this kind and name,
+// so the caller need not parse the object at all.
+bool may_carry_feature_settings(std::string_view kind, std::string_view namespace_,
+                                std::string_view name);
 
 // Extracts the settings an object carries. `kind` is the object's kind ("ConfigMap", "Pod",
 // "Deployment", ...), `namespace_` and `name` its coordinates (ConfigMaps are recognised by name

@@ -5,6 +5,7 @@
 // bounded backoff, refreshes credentials once after a 401, and follows LIST pagination.
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -24,6 +25,9 @@ struct ListOptions {
   std::string field_selector;
   int limit = 500;             // page size; <= 0 = no limit (one page)
   bool metadata_only = false;  // ask for PartialObjectMetadataList (falls back to full objects)
+  // Applied to each item as its page arrives (e.g. to drop fields nobody reads), so a big list
+  // is never held whole in memory. May be empty.
+  std::function<void(json&)> trim_item;
 };
 
 // Knobs with kubectl-like defaults; tests shrink them.
@@ -33,7 +37,7 @@ struct ClientOptions {
   std::chrono::milliseconds max_total_backoff{8000};  // all waits of one request together
   std::chrono::milliseconds default_timeout{30000};   // when request_timeout_seconds is 0
   int max_pages = 10000;                              // pagination guard
-  size_t max_idle_connections = 8;
+  size_t max_idle_connections = 16;                   // as many as fetch.h runs requests at once
 };
 
 class KubeClient {

@@ -39,6 +39,52 @@ std::string path_segment(std::string_view name) {
   return out;
 }
 
+// Members no check reads, on the objects where they are bulky (in core/checks and
+// core/platform.cc these keys appear for other objects only: managedFields of kube-system
+// Deployments/DaemonSets/ConfigMaps, conditions of Nodes, volumes of DaemonSet templates).
+// Everything else is kept as the API returned it.
+void erase_members(json& object, std::initializer_list<const char*> keys) {
+  if (!object.is_object()) return;
+  for (const char* k : keys) object.erase(k);
+}
+
+void drop_unread_pod_fields(json& pod) {
+  if (!pod.is_object()) return;
+  if (pod.contains("spec") && pod["spec"].is_object()) {
+    json& spec = pod["spec"];
+    erase_members(spec, {"volumes", "tolerations", "affinity", "topologySpreadConstraints"});
+    for (const char* list : {"containers", "initContainers", "ephemeralContainers"}) {
+      if (!spec.contains(list) || !spec[list].is_array()) continue;
+      for (json& c : spec[list]) {
+        erase_members(c, {"volumeMounts", "livenessProbe", "readinessProbe", "startupProbe",
+                          "resources", "ports", "terminationMessagePath",
+                          "terminationMessagePolicy", "imagePullPolicy", "volumeDevices"});
+      }
+    }
+  }
+  if (pod.contains("status")) {
+    erase_members(pod["status"], {"conditions", "containerStatuses", "initContainerStatuses",
+                                  "ephemeralContainerStatuses", "podIPs", "hostIPs"});
+  }
+  if (pod.contains("metadata")) erase_members(pod["metadata"], {"managedFields"});
+}
+
+void drop_unread_node_fields(json& node) {
+  if (!node.is_object()) return;
+  if (node.contains("metadata")) erase_members(node["metadata"], {"managedFields"});
+  if (!node.contains("status")) return;
+  erase_members(node["status"], {"addresses", "allocatable", "capacity", "daemonEndpoints",
+                                 "images", "volumesAttached", "volumesInUse"});
+}
+
+// The configz part the kubelet check reads: kubeletconfig.featureGates.
+void keep_configz_feature_gates(json& body) {
+  const json* gates = path(body, {"kubeletconfig", "featureGates"});
+  json kept = json::object();
+  if (gates != nullptr) kept["featureGates"] = *gates;
+  if (path(body, {"kubeletconfig"}) != nullptr) body = {{"kubeletconfig", std::move(kept)}};
+}
+
 class Fetcher {
  public:
   Fetcher(KubeClient& client, const FetchPlan& plan, const ProgressFn& progress)
@@ -112,11 +158,17 @@ class Fetcher {
     say("listing " + key.describe());
     ListOptions options;
     options.metadata_only = plan_.metadata_only.count(key) > 0;
+    if (plan_.drop_unread_fields && key.group.empty() && !options.metadata_only) {
+      if (key.resource == "pods") options.trim_item = drop_unread_pod_fields;
+      if (key.resource == "nodes") options.trim_item = drop_unread_node_fields;
+    }
     Result<json> r = client_.list(key, options);
     ResourceList list;
     if (r.ok()) {
-      const json* items = array_member(r.value(), "items");
-      if (items != nullptr) list.items = *items;
+      json& body = r.value();
+      if (body.is_object() && body.contains("items") && body["items"].is_array()) {
+        list.items = std::move(body["items"]);  // moved: lists can be hundreds of MB as trees
+      }
     } else {
       list.error = r.error();
     }
@@ -134,12 +186,15 @@ class Fetcher {
     }
     std::vector<std::function<void()>> tasks;
     for (const std::string& node : nodes) tasks.emplace_back([this, node] { fetch_configz(node); });
-    run_all(tasks, plan_.concurrency);
+    // Each worker opens its own TLS connection: worth it only when there are many nodes.
+    const int most = std::max(plan_.concurrency, plan_.configz_concurrency);
+    run_all(tasks, std::clamp(static_cast<int>(nodes.size()) / 64, plan_.concurrency, most));
   }
 
   void fetch_configz(const std::string& node) {
     say("reading the kubelet configuration of node " + node);
     Result<json> r = client_.get_json("/api/v1/nodes/" + path_segment(node) + "/proxy/configz");
+    if (r.ok() && plan_.drop_unread_fields) keep_configz_feature_gates(r.value());
     std::lock_guard<std::mutex> lock(mu_);
     if (r.ok()) {
       state_.kubelet_configz[node] = std::move(r).value();

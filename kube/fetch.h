@@ -21,6 +21,15 @@ struct FetchPlan {
   bool discovery = true;
   bool kubelet_configz = false;  // GET /api/v1/nodes/<n>/proxy/configz per node (lists nodes)
   int concurrency = 4;
+  // The per-node configz GETs: one small request per node (5,000 on a big cluster), so latency
+  // bound; up to this many in flight (one per 64 nodes, at least `concurrency`), more than for
+  // the big LISTs, whose cost is parsing.
+  int configz_concurrency = 16;
+  // Drop, as each page arrives, the bulky fields of Pods and Nodes that no check reads (volumes,
+  // probes, container statuses, node capacity ...; see fetch.cc), and keep only featureGates of
+  // each kubelet configz. A report needs a third of the memory then; a snapshot, which must keep
+  // whole objects for later versions of the checks, leaves this off.
+  bool drop_unread_fields = false;
 };
 
 // Called with short lines such as "listing pods in kube-system"; calls are serialized.

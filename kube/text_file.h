@@ -14,10 +14,14 @@ namespace aksarc::kube {
 inline Result<std::string> read_small_file(const std::string& path, size_t max_bytes) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return io_error("cannot read " + path);
-  std::string data(max_bytes + 1, '\0');
-  in.read(data.data(), static_cast<std::streamsize>(data.size()));
-  data.resize(static_cast<size_t>(in.gcount()));
-  if (data.size() > max_bytes) return io_error(path + " is too large");
+  // In chunks up to the cap: allocating the cap up front (16 MiB zeroed per kubeconfig) cost a
+  // tenth of a second per run.
+  std::string data;
+  char chunk[64 * 1024];
+  while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
+    data.append(chunk, static_cast<size_t>(in.gcount()));
+    if (data.size() > max_bytes) return io_error(path + " is too large");
+  }
   return data;
 }
 

@@ -84,6 +84,7 @@ Result<ClusterState> acquire_live(const GlobalOptions& options,
 kube::FetchPlan plan_for(const std::vector<const Check*>& checks) {
   kube::FetchPlan plan;
   plan.discovery = false;
+  plan.drop_unread_fields = true;  // a report reads only what its checks read
   std::vector<ResourceKey> lists = platform_detection_needs();
   std::set<ResourceKey> in_full(lists.begin(), lists.end());
   for (const Check* check : checks) {

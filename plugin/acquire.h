@@ -18,7 +18,8 @@
 
 namespace aksarc::plugin {
 
-// The union of what `checks` read, plus platform detection's lists.
+// The union of what `checks` read, plus platform detection's lists, with drop_unread_fields on
+// (a report needs no more); a caller that keeps whole objects (snapshot) turns it off.
 kube::FetchPlan plan_for(const std::vector<const Check*>& checks);
 
 // The kubeconfig selection of the flags and the environment ($KUBECONFIG, $HOME). Errors:

@@ -20,6 +20,7 @@ kube::FetchPlan full_plan() {
   kube::FetchPlan plan = plan_for(checks);
   plan.discovery = true;
   plan.metadata_only.clear();  // whole objects: a later version's checks may read more
+  plan.drop_unread_fields = false;
   return plan;
 }
 

@@ -59,11 +59,14 @@ bool is_restart_annotation_op(std::string_view p, const json& op) {
 // annotation (what `kubectl rollout restart` writes), plus bookkeeping.
 bool is_rollout_restart(const AdmissionRequest& r) {
   if (r.operation != Operation::kUpdate || !r.sub_resource.empty()) return false;
-  if (r.object == nullptr || r.old_object == nullptr) return false;
-  const json* annotations = path(*r.object, {"spec", "template", "metadata", "annotations"});
-  if (annotations == nullptr || member(*annotations, kRestartedAt) == nullptr) return false;
+  if (!r.object || !r.old_object) return false;
+  // Read in place first: only a write that sets the annotation is worth parsing both objects.
+  const std::optional<JsonView>& spec = r.object.spec();
+  if (!spec) return false;
+  std::optional<JsonView> annotations = spec->find_path({"template", "metadata", "annotations"});
+  if (!annotations || !annotations->is_object() || !annotations->find(kRestartedAt)) return false;
   bool restarted = false;
-  for (const json& op : json::diff(*r.old_object, *r.object)) {
+  for (const json& op : json::diff(r.old_object.document(), r.object.document())) {
     std::string_view p = string_member(op, "path");
     if (is_bookkeeping_path(p)) continue;
     if (is_restart_annotation_op(p, op)) {

@@ -3,7 +3,11 @@
 // changed or removed is a finding; keys under any other prefix are the user's.
 #include "core/rules/node_metadata.h"
 
+#include <algorithm>
+#include <array>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace aksarc {
 namespace {
@@ -35,49 +39,87 @@ bool is_protected_key(std::string_view key, const PolicyConfig& config) {
   return false;
 }
 
-std::string quoted_value(const json* v) {
-  if (v == nullptr) return "(absent)";
-  if (v->is_string()) return "\"" + std::string(as_string(*v)) + "\"";
-  return v->dump();
+std::string quoted_value(const std::optional<JsonView>& v) {
+  if (!v) return "(absent)";
+  if (v->is_string()) return "\"" + *v->string_value() + "\"";
+  return v->to_json().dump();
 }
 
-const json* metadata_map(const json* object, std::string_view field) {
-  if (object == nullptr) return nullptr;
-  const json* meta = object_member(*object, "metadata");
-  return meta == nullptr ? nullptr : object_member(*meta, field);
+// metadata.labels and metadata.annotations of the object, each when it is a map.
+std::array<std::optional<JsonView>, 2> metadata_maps(const RequestObject& object) {
+  const std::optional<JsonView>& metadata = object.metadata();
+  if (!metadata) return {};
+  auto maps = metadata->find_all<2>({"labels", "annotations"});
+  for (auto& m : maps) {
+    if (m && !m->is_object()) m.reset();
+  }
+  return maps;
+}
+
+struct Entry {
+  std::string key;
+  JsonView value;
+};
+
+// The protected entries of a label or annotation map; a repeated key keeps its last value, as a
+// parsed document would.
+std::vector<Entry> protected_entries(const std::optional<JsonView>& map,
+                                     const PolicyConfig& config) {
+  std::vector<Entry> out;
+  if (!map) return out;
+  map->for_each_member([&](std::string_view key, const JsonView& value) {
+    if (!is_protected_key(key, config)) return;
+    for (Entry& e : out) {
+      if (e.key == key) {
+        e.value = value;
+        return;
+      }
+    }
+    out.push_back({std::string(key), value});
+  });
+  return out;
+}
+
+const Entry* find_entry(const std::vector<Entry>& entries, std::string_view key) {
+  for (const Entry& e : entries) {
+    if (e.key == key) return &e;
+  }
+  return nullptr;
 }
 
 struct Change {
   std::string key;
-  const json* before = nullptr;
-  const json* after = nullptr;
+  std::optional<JsonView> before;
+  std::optional<JsonView> after;
 };
 
-// Protected keys that differ between the two maps (either may be nullptr: no map at all).
-std::vector<Change> protected_changes(const json* before, const json* after,
+// Protected keys that differ between the two maps (either may be absent: no map at all), in the
+// order a parsed document lists them (sorted by key): added or changed, then removed.
+std::vector<Change> protected_changes(const std::optional<JsonView>& before,
+                                      const std::optional<JsonView>& after,
                                       const PolicyConfig& config) {
+  std::vector<Entry> b = protected_entries(before, config);
+  std::vector<Entry> a = protected_entries(after, config);
+  auto by_key = [](const Entry& x, const Entry& y) { return x.key < y.key; };
+  std::sort(a.begin(), a.end(), by_key);
+  std::sort(b.begin(), b.end(), by_key);
   std::vector<Change> changes;
-  static const json kEmpty = json::object();
-  const json& b = before != nullptr ? *before : kEmpty;
-  const json& a = after != nullptr ? *after : kEmpty;
-  for (auto it = a.begin(); it != a.end(); ++it) {
-    if (!is_protected_key(it.key(), config)) continue;
-    const json* old_value = member(b, it.key());
-    if (old_value == nullptr || *old_value != it.value()) {
-      changes.push_back({it.key(), old_value, &it.value()});
+  for (const Entry& e : a) {
+    const Entry* old = find_entry(b, e.key);
+    if (old == nullptr || !old->value.same_value(e.value)) {
+      changes.push_back(
+          {e.key, old == nullptr ? std::nullopt : std::optional<JsonView>(old->value), e.value});
     }
   }
-  for (auto it = b.begin(); it != b.end(); ++it) {
-    if (is_protected_key(it.key(), config) && member(a, it.key()) == nullptr) {
-      changes.push_back({it.key(), &it.value(), nullptr});
-    }
+  for (const Entry& e : b) {
+    if (find_entry(a, e.key) == nullptr) changes.push_back({e.key, e.value, std::nullopt});
   }
   return changes;
 }
 
 std::string describe(const Change& c) {
-  if (c.before == nullptr) return c.key + " added (" + quoted_value(c.after) + ")";
-  if (c.after == nullptr) return c.key + " removed (was " + quoted_value(c.before) + ")";
+  if (!c.before) return c.key + " added (" + quoted_value(c.after) + ")";
+  if (!c.after) return c.key + " removed (was " + quoted_value(c.before) + ")";
   return c.key + " changed " + quoted_value(c.before) + " -> " + quoted_value(c.after);
 }
 
@@ -90,14 +132,17 @@ class NodeMetadataRule final : public Rule {
     if (r.operation != Operation::kUpdate) return;
     bool is_node = r.resource.resource == "nodes" ||
                    (r.resource.resource.empty() && r.kind.kind == "Node" && r.kind.group.empty());
-    if (!is_node || r.object == nullptr) return;
+    if (!is_node || !r.object) return;
     // Without the old object nothing can be compared; the API server always sends it for
     // UPDATE, so its absence means a hand-made request, judged as if nothing changed.
-    if (r.old_object == nullptr) return;
-    for (std::string_view field : {"labels", "annotations"}) {
-      auto changes = protected_changes(metadata_map(r.old_object, field),
-                                       metadata_map(r.object, field), ctx.config);
-      for (const Change& c : changes) out.push_back(finding(r, field, c));
+    if (!r.old_object) return;
+    const auto before = metadata_maps(r.old_object);
+    const auto after = metadata_maps(r.object);
+    constexpr std::string_view kFields[] = {"labels", "annotations"};
+    for (size_t i = 0; i < 2; ++i) {
+      for (const Change& c : protected_changes(before[i], after[i], ctx.config)) {
+        out.push_back(finding(r, kFields[i], c));
+      }
     }
   }
 
@@ -111,9 +156,9 @@ class NodeMetadataRule final : public Rule {
                 "). Changing system-created metadata makes the cluster unsupported; "
                 "add your own keys under another prefix instead.";
     f.summary = "NODE-2: system " + what + " " + c.key + " " +
-                (c.before == nullptr  ? "added"
-                 : c.after == nullptr ? "removed"
-                                      : "changed") +
+                (!c.before  ? "added"
+                 : !c.after ? "removed"
+                            : "changed") +
                 " on Node " + std::string(r.name);
     return f;
   }

@@ -1,5 +1,8 @@
 #include "core/rules/preview_features.h"
 
+#include <array>
+#include <deque>
+#include <iterator>
 #include <map>
 #include <set>
 #include <utility>
@@ -25,12 +28,11 @@ std::string bool_text(bool b) { return b ? "true" : "false"; }
 std::string object_label(const AdmissionRequest& request) {
   std::string name(request.name);
   // Only CREATE and UPDATE are judged, so `object` is the subject of the write.
-  const json* object = request.object;
-  if (name.empty() && object != nullptr) {
-    const json* metadata = object_member(*object, "metadata");
-    if (metadata != nullptr) {
-      name = std::string(string_member(*metadata, "name"));
-      std::string_view generate = string_member(*metadata, "generateName");
+  if (name.empty() && request.object) {
+    if (const std::optional<JsonView>& metadata = request.object.metadata()) {
+      std::deque<std::string> store;
+      name = std::string(string_field(*metadata, "name", store));
+      std::string_view generate = string_field(*metadata, "generateName", store);
       if (name.empty() && !generate.empty()) name = std::string(generate) + "*";
     }
   }
@@ -78,7 +80,7 @@ class Judge {
     std::string kind = gvk.kind.empty() ? std::string(gvr.resource) : std::string(gvk.kind);
     // Denying updates of an object that already exists would block its cleanup (finalizers,
     // status from its controller) without bringing the cluster back into support.
-    bool existed = request_.operation == Operation::kUpdate && request_.old_object != nullptr;
+    bool existed = request_.operation == Operation::kUpdate && request_.old_object.present();
     std::string message = std::string(kRuleId) + ": " + gv + " " + kind +
                           " is an alpha API of Kubernetes (" + object_ + ")" + note_ + ". " +
                           std::string(kWhy);
@@ -249,12 +251,70 @@ class Judge {
   bool held_back_violation_ = false;
 };
 
-FeatureSettings settings_of(const json* object, const AdmissionRequest& request) {
-  if (object == nullptr) return {};
+// The workload reduced to what extract_feature_settings reads of its pod spec: the container
+// lists, each container with name, image, command, args and env only. Parsing a whole Pod into
+// a document cost more than the rest of the decision; these few fields are cheap.
+json reduced_workload(const RequestObject& object, std::string_view spec_path) {
+  std::vector<std::string> keys;
+  for (size_t start = 0;;) {
+    size_t dot = spec_path.find('.', start);
+    keys.emplace_back(spec_path.substr(start, dot - start));
+    if (dot == std::string_view::npos) break;
+    start = dot + 1;
+  }
+  std::optional<JsonView> spec = object.view();
+  for (const std::string& key : keys) {
+    spec = spec && spec->is_object() ? spec->find(key) : std::nullopt;
+  }
+  if (!spec || !spec->is_object()) return json::object();
+  json reduced = json::object();
+  for (std::string_view list_name : kContainerLists) {
+    std::optional<JsonView> list = spec->find(list_name);
+    if (!list) continue;
+    if (!list->is_array()) {
+      reduced[std::string(list_name)] = list->to_json();
+      continue;
+    }
+    json containers = json::array();
+    list->for_each_element([&](const JsonView& c) {
+      if (!c.is_object()) {
+        containers.push_back(c.to_json());  // kept, so container indices stay the same
+        return;
+      }
+      constexpr std::array<std::string_view, std::size(kContainerFieldsRead)> kFields = {
+          kContainerFieldsRead[0], kContainerFieldsRead[1], kContainerFieldsRead[2],
+          kContainerFieldsRead[3], kContainerFieldsRead[4]};
+      const auto fields = c.find_all(kFields);
+      json container = json::object();
+      for (size_t i = 0; i < kFields.size(); ++i) {
+        if (fields[i]) container[std::string(kFields[i])] = fields[i]->to_json();
+      }
+      containers.push_back(std::move(container));
+    });
+    reduced[std::string(list_name)] = std::move(containers);
+  }
+  for (auto key = keys.rbegin(); key != keys.rend(); ++key) {
+    json outer = json::object();
+    outer[*key] = std::move(reduced);
+    reduced = std::move(outer);
+  }
+  return reduced;
+}
+
+FeatureSettings settings_of(const RequestObject& object, const AdmissionRequest& request) {
+  if (!object) return {};
+  std::deque<std::string> store;
   std::string_view name = request.name;
-  const json* metadata = object_member(*object, "metadata");
-  if (name.empty() && metadata != nullptr) name = string_member(*metadata, "name");
-  return extract_feature_settings(*object, request.kind.kind, request.namespace_, name);
+  if (name.empty()) {
+    if (const auto& metadata = object.metadata()) name = string_field(*metadata, "name", store);
+  }
+  // Most objects cannot carry settings (a 500 KB ConfigMap of dashboards): not parsed at all.
+  if (!may_carry_feature_settings(request.kind.kind, request.namespace_, name)) return {};
+  if (std::optional<std::string_view> spec_path = pod_spec_path(request.kind.kind)) {
+    return extract_feature_settings(reduced_workload(object, *spec_path), request.kind.kind,
+                                    request.namespace_, name);
+  }
+  return extract_feature_settings(object.document(), request.kind.kind, request.namespace_, name);
 }
 
 class PreviewFeaturesRule : public Rule {
@@ -264,7 +324,7 @@ class PreviewFeaturesRule : public Rule {
   void evaluate(const AdmissionRequest& request, const RuleContext& ctx,
                 std::vector<Finding>& out) const override {
     if (request.operation != Operation::kCreate && request.operation != Operation::kUpdate) return;
-    if (request.object == nullptr) return;
+    if (!request.object) return;
     // A status write cannot change what an object enables (the API server ignores its spec), and
     // controllers write status often: judging it would only repeat warnings to them.
     if (request.sub_resource == "status") return;

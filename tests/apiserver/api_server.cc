@@ -10,6 +10,7 @@
 #include <fstream>
 #include <optional>
 #include <thread>
+#include <tuple>
 
 #include "tests/apiserver/discovery.h"
 #include "tests/apiserver/object_text.h"
@@ -35,6 +36,13 @@ Reply json_reply(int status, const json& body) {
   Reply r;
   r.status = status;
   r.body = body.dump();
+  return r;
+}
+
+// A 200 JSON reply whose body is already serialized.
+Reply text_reply(std::string body) {
+  Reply r;
+  r.body = std::move(body);
   return r;
 }
 
@@ -210,9 +218,9 @@ class RequestContext {
         rest[3] == "configz") {
       if (auto denied = forbidden("get", "nodes/proxy", "", "", name)) return *denied;
       if (find_object(type, "", name) == nullptr) return not_found_object(type, name);
-      const json* body = store_.configz(name);
+      const std::string* body = store_.configz(name);
       if (body == nullptr) return status_reply(503, "ServiceUnavailable", "no configz recorded");
-      return json_reply(200, *body);
+      return text_reply(*body);
     }
     if (core && type.name == "pods" && rest.size() == 3 && rest[2] == "log") {
       if (auto denied = forbidden("get", "pods/log", "", ns, name)) return *denied;
@@ -226,12 +234,14 @@ class RequestContext {
     return not_found_path(req_.path);
   }
 
-  const json* find_object(const ResourceType& type, const std::string& ns,
-                          const std::string& name) const {
-    for (const json& obj : store_.objects(type)) {
-      if (meta_string(obj, "name") == name && meta_string(obj, "namespace") == ns) return &obj;
-    }
-    return nullptr;
+  // The store is sorted by (namespace, name): a binary search, the first of equal keys.
+  const StoredObject* find_object(const ResourceType& type, const std::string& ns,
+                                  const std::string& name) const {
+    const std::vector<StoredObject>& all = store_.objects(type);
+    auto it = std::lower_bound(
+        all.begin(), all.end(), std::tie(ns, name),
+        [](const StoredObject& o, const auto& key) { return std::tie(o.ns, o.name) < key; });
+    return it != all.end() && it->ns == ns && it->name == name ? &*it : nullptr;
   }
 
   // A 403 reply when --forbid covers this request.
@@ -259,11 +269,14 @@ class RequestContext {
     if (auto denied = forbidden("get", type.name, type.group, ns, name)) return *denied;
     const std::optional<Representation> rep = negotiate(req_.accept);
     if (!rep) return not_acceptable();
-    const json* obj = find_object(type, ns, name);
+    const StoredObject* obj = find_object(type, ns, name);
     if (obj == nullptr) return not_found_object(type, name);
-    if (rep->shape == Shape::kObject) return json_reply(200, *obj);
-    if (rep->shape == Shape::kMetadata)
-      return json_reply(200, partial_metadata(*obj, rep->meta_version));
+    if (rep->shape == Shape::kObject) return text_reply(obj->text);
+    if (rep->shape == Shape::kMetadata) {
+      std::string body;
+      append_partial(body, *obj, rep->meta_version);
+      return text_reply(std::move(body));
+    }
     return json_reply(200, table(type, {obj}, *rep, json::object()));
   }
 
@@ -301,13 +314,15 @@ class RequestContext {
     return std::nullopt;
   }
 
-  static bool selected(const json& obj, const std::vector<Requirement>& labels,
+  static bool selected(const StoredObject& obj, const std::vector<Requirement>& labels,
                        const std::vector<FieldTerm>& fields) {
+    const json* object_labels = obj.labels.is_object() ? &obj.labels : nullptr;
     for (const Requirement& r : labels) {
-      if (!matches(r, label_map(obj))) return false;
+      if (!matches(r, object_labels)) return false;
     }
     for (const FieldTerm& f : fields) {
-      if ((field_value(obj, f.field) == f.value) == f.negate) return false;
+      const std::string* value = obj.field(f.field);  // parse_selectors allowed only these
+      if ((value != nullptr && *value == f.value) == f.negate) return false;
     }
     return true;
   }
@@ -341,61 +356,97 @@ class RequestContext {
       limit = std::strtoll(limit_text.c_str(), &end, 10);
       if (end == nullptr || *end != '\0') return bad_request("invalid limit: " + limit_text);
     }
-    std::vector<const json*> page;
+    // The page starts after the continue key and stays inside the namespace: binary searches
+    // in the sorted store, so a page costs its own size, not the whole list's.
+    const std::vector<StoredObject>& all = store_.objects(type);
+    auto ns_less = [](const StoredObject& o, const std::string& n) { return o.ns < n; };
+    auto ns_greater = [](const std::string& n, const StoredObject& o) { return n < o.ns; };
+    auto first = ns.empty() ? all.begin() : std::lower_bound(all.begin(), all.end(), ns, ns_less);
+    auto last = ns.empty() ? all.end() : std::upper_bound(first, all.end(), ns, ns_greater);
+    if (!after.second.empty()) {
+      first = std::max(first, std::upper_bound(all.begin(), all.end(), after,
+                                               [](const auto& key, const StoredObject& o) {
+                                                 return std::tie(key.first, key.second) <
+                                                        std::tie(o.ns, o.name);
+                                               }));
+      first = std::min(first, last);
+    }
+    const bool filtered = !labels.empty() || !fields.empty();
+    std::vector<const StoredObject*> page;
     json list_meta = {{"resourceVersion", store_.resource_version()}};
     long long remaining = 0;
-    for (const json& obj : store_.objects(type)) {
-      const std::pair<std::string, std::string> key = {meta_string(obj, "namespace"),
-                                                       meta_string(obj, "name")};
-      if (!ns.empty() && key.first != ns) continue;
-      if (!after.second.empty() && key <= after) continue;
-      if (!selected(obj, labels, fields)) continue;
+    for (auto it = first; it != last; ++it) {
+      if (filtered && !selected(*it, labels, fields)) continue;
       if (limit > 0 && static_cast<long long>(page.size()) >= limit) {
+        if (!filtered) {
+          remaining = last - it;
+          break;
+        }
         ++remaining;
         continue;
       }
-      page.push_back(&obj);
+      page.push_back(&*it);
     }
     if (remaining > 0) {
-      const json token = {{"ns", meta_string(*page.back(), "namespace")},
-                          {"name", meta_string(*page.back(), "name")},
-                          {"rv", store_.resource_version()}};
+      const json token = {
+          {"ns", page.back()->ns}, {"name", page.back()->name}, {"rv", store_.resource_version()}};
       list_meta["continue"] = to_hex(token.dump());
       list_meta["remainingItemCount"] = remaining;
     }
     return render_list(type, page, *rep, list_meta);
   }
 
-  Reply render_list(const ResourceType& type, const std::vector<const json*>& page,
+  // A List body as json::dump would write it (keys in order), but spliced from the stored
+  // texts instead of building and serializing a tree.
+  Reply render_list(const ResourceType& type, const std::vector<const StoredObject*>& page,
                     const Representation& rep, const json& list_meta) const {
     if (rep.shape == Shape::kTable) return json_reply(200, table(type, page, rep, list_meta));
-    json items = json::array();
-    for (const json* obj : page) {
-      items.push_back(rep.shape == Shape::kMetadata ? partial_metadata(*obj, rep.meta_version)
-                                                    : *obj);
+    const bool metadata = rep.shape == Shape::kMetadata;
+    size_t size = 256;
+    for (const StoredObject* obj : page)
+      size += (metadata ? obj->meta_text : obj->text).size() + 96;
+    std::string body;
+    body.reserve(size);
+    body += "{\"apiVersion\":";
+    body += json(metadata ? "meta.k8s.io/" + rep.meta_version : type.group_version()).dump();
+    body += ",\"items\":[";
+    for (size_t i = 0; i < page.size(); ++i) {
+      if (i > 0) body += ',';
+      if (metadata) {
+        append_partial(body, *page[i], rep.meta_version);
+      } else {
+        body += page[i]->text;
+      }
     }
-    if (rep.shape == Shape::kMetadata) {
-      return json_reply(200, {{"kind", "PartialObjectMetadataList"},
-                              {"apiVersion", "meta.k8s.io/" + rep.meta_version},
-                              {"metadata", list_meta},
-                              {"items", items}});
-    }
-    return json_reply(200, {{"kind", type.kind + "List"},
-                            {"apiVersion", type.group_version()},
-                            {"metadata", list_meta},
-                            {"items", items}});
+    body += "],\"kind\":";
+    body += json(metadata ? std::string("PartialObjectMetadataList") : type.kind + "List").dump();
+    body += ",\"metadata\":";
+    body += list_meta.dump();
+    body += '}';
+    return text_reply(std::move(body));
   }
 
-  json table(const ResourceType& type, const std::vector<const json*>& objects,
+  // PartialObjectMetadata of `obj`, as partial_metadata(...).dump() would write it.
+  static void append_partial(std::string& out, const StoredObject& obj,
+                             const std::string& meta_version) {
+    out += "{\"apiVersion\":";
+    out += json("meta.k8s.io/" + meta_version).dump();
+    out += ",\"kind\":\"PartialObjectMetadata\",\"metadata\":";
+    out += obj.meta_text;
+    out += '}';
+  }
+
+  json table(const ResourceType& type, const std::vector<const StoredObject*>& objects,
              const Representation& rep, const json& list_meta) const {
     const std::string include = param(req_, "includeObject");
     json rows = json::array();
-    for (const json* obj : objects) {
-      json row = {{"cells", cells_for(type, *obj)}};
+    for (const StoredObject* stored : objects) {
+      const json obj = stored->full();
+      json row = {{"cells", cells_for(type, obj)}};
       if (include == "Object") {
-        row["object"] = *obj;
+        row["object"] = obj;
       } else if (include != "None") {
-        row["object"] = partial_metadata(*obj, rep.meta_version);
+        row["object"] = partial_metadata(obj, rep.meta_version);
       }
       rows.push_back(std::move(row));
     }

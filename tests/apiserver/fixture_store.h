@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/json_access.h"
@@ -30,6 +31,30 @@ struct ResourceType {
 // The built-in resource table (core v1, apps/v1, admissionregistration.k8s.io/v1, ...).
 const std::vector<ResourceType>& builtin_resources();
 
+// One served object, kept in the forms requests need rather than as a JSON tree: a 150,000-pod
+// fixture then loads in seconds and a LIST page is a concatenation, not a serialization.
+struct StoredObject {
+  std::string ns;  // "" for cluster-scoped objects
+  std::string name;
+  std::string text;              // the whole object, compact JSON (what GET and LIST answer)
+  std::string meta_text;         // its metadata, compact JSON (PartialObjectMetadata)
+  json labels;                   // metadata.labels when an object, else null (label selectors)
+  std::string created;           // metadata.creationTimestamp, "" when not a string
+  std::string resource_version;  // metadata.resourceVersion, "" when not a string
+  // Every field label the resource supports (selectors.h supported_fields) with its value.
+  std::vector<std::pair<std::string, std::string>> fields;
+
+  // The whole object parsed again (Table cells need it; rare and small).
+  json full() const { return json::parse(text); }
+  // The value of a supported field label, or nullptr.
+  const std::string* field(const std::string& label) const {
+    for (const auto& [k, v] : fields) {
+      if (k == label) return &v;
+    }
+    return nullptr;
+  }
+};
+
 class FixtureStore {
  public:
   // Reads `dir`. Returns an io/parse Error naming the file when a present file cannot be read or
@@ -47,9 +72,9 @@ class FixtureStore {
   const ResourceType* find(std::string_view group, std::string_view version,
                            std::string_view name) const;
   // All objects of a type, across namespaces, sorted by (namespace, name). Empty when none.
-  const std::vector<json>& objects(const ResourceType& type) const;
-  // The kubelet configz body of a node, or nullptr when the fixture has none.
-  const json* configz(const std::string& node) const;
+  const std::vector<StoredObject>& objects(const ResourceType& type) const;
+  // The kubelet configz body of a node (compact JSON), or nullptr when the fixture has none.
+  const std::string* configz(const std::string& node) const;
   // The container log of a pod (DIR/<ns>/<pod>/logs.txt), or nullptr when absent.
   const std::string* pod_log(const std::string& ns, const std::string& pod) const;
   // The list resourceVersion: the largest numeric resourceVersion found, at least 1.
@@ -61,8 +86,8 @@ class FixtureStore {
   json version_;
   std::vector<ResourceType> resources_;
   std::vector<std::string> group_versions_;
-  std::map<std::string, std::vector<json>> objects_;  // key(type) -> sorted objects
-  std::map<std::string, json> configz_;
+  std::map<std::string, std::vector<StoredObject>> objects_;  // key(type) -> sorted objects
+  std::map<std::string, std::string> configz_;
   std::map<std::string, std::string> logs_;  // "<ns>/<pod>" -> text
   std::string resource_version_ = "1";
 

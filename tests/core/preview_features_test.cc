@@ -32,8 +32,8 @@ AdmissionRequest request(Operation op, GroupVersionKind kind, GroupVersionResour
   r.resource = r.request_resource = resource;
   r.namespace_ = ns;
   r.name = name;
-  r.object = object;
-  r.old_object = old_object;
+  if (object != nullptr) r.object = RequestObject::from_document(*object);
+  if (old_object != nullptr) r.old_object = RequestObject::from_document(*old_object);
   return r;
 }
 

@@ -1,0 +1,3 @@
+module aksarc-bench/gowebhook
+
+go 1.19
