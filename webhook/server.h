@@ -81,7 +81,8 @@ class WebhookServer {
   httplib::Server::Handler timed(httplib::Server::Handler handler);
   void add_routes();
   void add_fallbacks();
-  void handle_validate(const httplib::Request& req, httplib::Response& res);
+  void handle_validate(const httplib::Request& req, httplib::Response& res,
+                       const httplib::ContentReader& read_body);
   void handle_readyz(httplib::Response& res) const;
   void set_ready(bool ready);
 
