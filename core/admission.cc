@@ -55,13 +55,7 @@ std::optional<std::string_view> answer_version(std::string_view asked) {
   return std::nullopt;
 }
 
-// The string member, decoded, or "" when absent or not a string (string_member for views).
-std::string text_member(const JsonView& v, std::string_view key) {
-  std::optional<JsonView> m = v.find(key);
-  if (!m || !m->is_string()) return {};
-  return *m->string_value();
-}
-
+// The member's string, decoded, or "" when absent or not a string (string_member for views).
 std::string text_of(const std::optional<JsonView>& m) {
   if (!m || !m->is_string()) return {};
   return *m->string_value();
@@ -198,7 +192,7 @@ ReviewOutcome review_view(const JsonView& doc, const Policy& policy) {
   const JsonView& request = *envelope.request;
   Result<AdmissionRequest> parsed = read_admission_request(request);
   if (!parsed.ok()) {
-    return errored(api_version, text_member(request, "uid"), 400, parsed.error().message);
+    return errored(api_version, text_of(request.find("uid")), 400, parsed.error().message);
   }
   const AdmissionRequest& r = parsed.value();
   ReviewOutcome out;
