@@ -17,7 +17,7 @@ FUZZ_DEPS := clang libclang-rt-14-dev
 BENCH_DEPS := wrk golang-go time libbenchmark-dev
 BENCH_RESULTS ?= $(BUILD)/bench-results
 
-.PHONY: all deps deps-check deps-fuzz deps-bench build test demo dist bench asan check fmt fmt-check tidy fuzz fuzz-build clean
+.PHONY: all deps deps-check deps-fuzz deps-bench build test demo dist bench asan check fmt fmt-check tidy fuzz fuzz-build fuzz-smoke clean
 
 all: build
 
@@ -52,6 +52,7 @@ build: deps $(BUILD)/CMakeCache.txt
 
 test: build fuzz-build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+	@$(MAKE) --no-print-directory fuzz-smoke
 
 demo: build
 	@bash scripts/demo_report.sh $(BUILD)
@@ -93,6 +94,21 @@ fuzz-build: deps-fuzz
 	@CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  -DAKSARC_FUZZ=ON -DAKSARC_WERROR=$(WERROR) >/dev/null
 	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_admission fuzz_json_view
+
+# A short run of each fuzz target from the fixtures (part of `make test`, so CI runs it): a crash,
+# leak or sanitizer report fails the build; the input is left in the printed folder.
+FUZZ_SMOKE_SECONDS ?= 10
+fuzz-smoke: fuzz-build
+	@work=$$(mktemp -d); \
+	for target in fuzz_admission fuzz_json_view; do \
+	  mkdir -p $$work/$$target; \
+	  if ! $(FUZZ_BUILD)/fuzz/$$target -max_total_time=$(FUZZ_SMOKE_SECONDS) -max_len=65536 \
+	      -artifact_prefix=$$work/ $$work/$$target tests/testdata/admission \
+	      tests/testdata/samples/admission >$$work/$$target.log 2>&1; then \
+	    tail -40 $$work/$$target.log; echo "fuzz-smoke: $$target failed; inputs in $$work"; exit 1; \
+	  fi; \
+	  echo "fuzz-smoke: $$target: $$(grep -o 'Done [0-9]* runs in [0-9]* second(s)' $$work/$$target.log)"; \
+	done; rm -rf $$work
 
 # New inputs go to fuzz/corpus-work (git-ignored); the fixtures are read-only seeds.
 fuzz: fuzz-build
