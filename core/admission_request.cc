@@ -49,12 +49,7 @@ UserInfo read_user(const std::optional<JsonView>& info, Store& store) {
   user.username = as_field(f[0], store);
   if (const std::optional<JsonView>& groups = f[1]; groups && groups->is_array()) {
     groups->for_each_element([&](const JsonView& g) {
-      if (!g.is_string()) return;
-      if (auto plain = g.plain_string()) {
-        user.groups.push_back(*plain);
-      } else {
-        user.groups.push_back(store.emplace_back(*g.string_value()));
-      }
+      if (g.is_string()) user.groups.push_back(as_field(g, store));
     });
   }
   return user;
