@@ -1,7 +1,9 @@
 #include "webhook/server.h"
 
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <cctype>
 #include <cerrno>
@@ -99,13 +101,6 @@ void method_not_allowed(const Request& req, Response& res) {
       kText);
 }
 
-// SO_REUSEADDR lets a restart bind while old connections linger in TIME_WAIT. httplib's default
-// also sets SO_REUSEPORT, which would let a second process bind the same port silently.
-void socket_options(socket_t sock) {
-  int yes = 1;
-  setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-}
-
 }  // namespace
 
 bool is_json_content_type(std::string_view content_type) {
@@ -124,7 +119,7 @@ WebhookServer::WebhookServer(TlsStore& tls, PolicyStore& policies, Metrics& metr
                              ServerSettings settings)
     : tls_(tls), policies_(policies), metrics_(metrics), log_(log), settings_(settings) {}
 
-WebhookServer::~WebhookServer() = default;
+WebhookServer::~WebhookServer() { close_listener_handle(); }
 
 Status WebhookServer::init() {
   deadlines_ =
@@ -149,7 +144,7 @@ Status WebhookServer::init() {
   svr_->set_keep_alive_max_count(10000);
   svr_->set_payload_max_length(kMaxRequestBodyBytes);
   svr_->set_tcp_nodelay(true);
-  svr_->set_socket_options(socket_options);
+  svr_->set_socket_options([this](socket_t sock) { on_listening_socket(sock); });
   svr_->set_expect_100_continue_handler(on_expect_continue);
   svr_->set_error_handler(httplib::Server::HandlerWithResponse(on_error));
   svr_->set_exception_handler([this](const Request&, Response& res, const std::exception_ptr&) {
@@ -160,6 +155,11 @@ Status WebhookServer::init() {
   svr_->set_pre_routing_handler([this](const Request& req, Response&) {
     deadlines_->headers_read(req.ssl);
     return HandlerResponse::Unhandled;
+  });
+  // Once stopping, every answer tells the client to close the connection, so it sends its next
+  // request to another replica instead of onto a connection that is about to end.
+  svr_->set_post_routing_handler([this](const Request&, Response& res) {
+    if (stop_requested_.load()) res.set_header("Connection", "close");
   });
   svr_->set_logger([this](const Request& req, const Response& res) {
     deadlines_->response_sent(req.ssl);
@@ -257,6 +257,23 @@ void WebhookServer::handle_readyz(Response& res) const {
   }
 }
 
+// SO_REUSEADDR lets a restart bind while old connections linger in TIME_WAIT (httplib's default
+// also sets SO_REUSEPORT, which would let a second process bind the same port silently). httplib
+// calls this for the listening socket only; a duplicate of it is kept for stop() (see there).
+void WebhookServer::on_listening_socket(int sock) {
+  int yes = 1;
+  setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  std::lock_guard<std::mutex> lock(listener_mu_);
+  if (listener_handle_ >= 0) ::close(listener_handle_);
+  listener_handle_ = ::fcntl(sock, F_DUPFD_CLOEXEC, 0);
+}
+
+void WebhookServer::close_listener_handle() {
+  std::lock_guard<std::mutex> lock(listener_mu_);
+  if (listener_handle_ >= 0) ::close(listener_handle_);
+  listener_handle_ = -1;
+}
+
 Result<int> WebhookServer::bind(const std::string& address, int port) {
   errno = 0;
   int bound = port;
@@ -277,15 +294,30 @@ bool WebhookServer::serve() {
   bool ok = svr_->listen_after_bind();
   set_ready(false);
   serving_ = false;
-  return ok;
+  close_listener_handle();
+  // stop() ends the accept loop by shutting the listening socket down, which httplib reports
+  // as a failed accept: that is the planned way out, not an error.
+  return ok || stop_requested_.load();
 }
 
+// httplib's own stop() marks its listening socket invalid, and every worker then drops its
+// connection before reading the next request: a request the client had already sent on a
+// keep-alive connection would get no answer. Shutting the socket down instead (through the
+// duplicate taken at bind time, so no closed descriptor number is ever touched) makes accept()
+// fail: httplib leaves its loop and waits for its workers, which keep serving their connections
+// until the client closes them (every answer now says Connection: close) or they idle out.
+// Connections still in the kernel's accept queue are reset before their TLS handshake, so they
+// never carried a request.
 void WebhookServer::stop() {
   set_ready(false);
   if (stop_requested_.exchange(true)) return;
-  // httplib's stop() does nothing until the accept loop runs, and must be called only once.
   while (serving_ && !svr_->is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  if (svr_ && svr_->is_running()) svr_->stop();
+  std::lock_guard<std::mutex> lock(listener_mu_);
+  if (listener_handle_ >= 0) {
+    ::shutdown(listener_handle_, SHUT_RDWR);
+  } else if (svr_ && svr_->is_running()) {
+    svr_->stop();
+  }
 }
 
 void WebhookServer::set_ready(bool ready) {

@@ -17,9 +17,11 @@
 // connection occupies one worker thread (httplib's model): `threads` bounds concurrent
 // connections, further ones wait in the accept queue.
 //
-// Shutdown: stop() closes the listening socket; requests in flight are answered, and a request
-// arriving on an already open keep-alive connection is still served; idle connections end
-// within the idle timeout, so serve() returns at most about idle timeout + request time later.
+// Shutdown: stop() shuts the listening socket down (new connections are refused) and marks the
+// server not ready. Requests in flight are answered, and so is a request arriving later on an
+// already open keep-alive connection; from then on every answer carries Connection: close.
+// Idle connections end within the idle timeout, so serve() returns at most about idle timeout +
+// request time later.
 //
 // Thread-safety: stop() and ready() may be called from any thread; the rest from one thread.
 
@@ -27,6 +29,7 @@
 
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -85,6 +88,8 @@ class WebhookServer {
                        const httplib::ContentReader& read_body);
   void handle_readyz(httplib::Response& res) const;
   void set_ready(bool ready);
+  void on_listening_socket(int sock);
+  void close_listener_handle();
 
   TlsStore& tls_;
   PolicyStore& policies_;
@@ -97,6 +102,8 @@ class WebhookServer {
   std::atomic<bool> ready_{false};
   std::atomic<bool> serving_{false};
   std::atomic<bool> stop_requested_{false};
+  std::mutex listener_mu_;
+  int listener_handle_ = -1;  // guarded by listener_mu_: a dup of the listening socket, for stop()
 };
 
 }  // namespace aksarc::webhook
