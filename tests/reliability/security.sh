@@ -49,6 +49,7 @@ handshake() {
   for try in 1 2 3; do
     out=$(echo | timeout 10 openssl s_client -connect "127.0.0.1:$1" "${@:2}" 2>&1 |
       awk '$1 == "Protocol" && $2 == ":" {p = $3} $1 == "Cipher" && $2 == ":" {c = $3}
+           /^New, TLSv1.3, Cipher is / && c == "" {p = "TLSv1.3"; c = $NF}
            /alert/ && a == "" {a = $0; sub(/.*alert /, "", a); sub(/:.*/, "", a)}
            END {if (c != "" && c != "0000" && c != "(NONE)") print p " " c
                 else if (a != "") {

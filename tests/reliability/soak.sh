@@ -168,6 +168,10 @@ expect "RSS growth under 5 % (${rss_warm} kB after warm-up -> ${rss_end} kB: ${g
 expect "no descriptor growth ($fds_before before the load, $fds_after after, $fds_max at most)" \
   test "$fds_after" -le "$fds_before"
 expect "the webhook still runs" kill -0 "$pid"
+# Then it must stop cleanly; under AddressSanitizer a leak report would land on stderr here.
+kill -TERM "$pid"
+wait "$pid"
+expect "after the soak, SIGTERM: exit 0" test $? -eq 0
 expect "nothing on stderr" test ! -s "$work/soak.err"
 expect "no error logged except the refused configurations" \
   test "$(grep '"level":"error"' "$work/soak.log" | grep -vc 'reload failed; keeping the last good config')" -eq 0
