@@ -17,6 +17,9 @@ namespace {
 constexpr std::string_view kV1 = "admission.k8s.io/v1";
 constexpr std::string_view kV1beta1 = "admission.k8s.io/v1beta1";
 constexpr size_t kMaxAuditReason = 4096;
+// One finding's message in the answer and the log. Rules shorten the values they quote; this
+// bounds what they cannot, such as a name or username of megabytes in a hand-made request.
+constexpr size_t kMaxFindingMessage = 4096;
 
 // Cuts `s` to at most `max` bytes without splitting a UTF-8 sequence, marking the cut with "...".
 std::string truncate_utf8(std::string s, size_t max) {
@@ -48,6 +51,18 @@ ReviewOutcome errored(std::string_view api_version, std::string_view uid, int co
   return out;
 }
 
+// An AdmissionReview whose request cannot be judged. When the request names its uid, the API
+// server can match the answer to its call: it gets the errored review with HTTP 200, the only
+// status whose body the API server reads, so the denial and its message reach the user (any
+// other status is a failed call, which the webhook's failurePolicy would turn into an error
+// without the message, or into an allowed write). Without a uid no answer can be matched, so
+// the body is not a request the API server sent: HTTP 400.
+ReviewOutcome unjudgeable(std::string_view api_version, std::string_view uid, std::string message) {
+  ReviewOutcome out = errored(api_version, uid, 400, std::move(message));
+  if (!uid.empty()) out.http_status = 200;
+  return out;
+}
+
 // The apiVersion to answer in: the one asked, when it is one we speak.
 std::optional<std::string_view> answer_version(std::string_view asked) {
   if (asked == kV1) return kV1;
@@ -59,6 +74,26 @@ std::optional<std::string_view> answer_version(std::string_view asked) {
 std::string text_of(const std::optional<JsonView>& m) {
   if (!m || !m->is_string()) return {};
   return *m->string_value();
+}
+
+// A member as an error message shows it: a string quoted (its first 60 bytes), else its type.
+std::string described(const std::optional<JsonView>& m) {
+  if (!m) return "nothing";
+  switch (m->type()) {
+    case JsonView::Type::kString:
+      return "\"" + truncate_utf8(*m->string_value(), 60) + "\"";
+    case JsonView::Type::kNull:
+      return "null";
+    case JsonView::Type::kBool:
+      return "a boolean";
+    case JsonView::Type::kNumber:
+      return "a number";
+    case JsonView::Type::kArray:
+      return "an array";
+    case JsonView::Type::kObject:
+      return "an object";
+  }
+  return "a value";
 }
 
 // The members of the envelope, read in one pass.
@@ -86,11 +121,15 @@ std::optional<ReviewOutcome> check_envelope(const JsonView& doc, const Envelope&
   const std::string asked = text_of(e.api_version);
   if (!answer_version(asked)) {
     return errored(kV1, "", 400,
-                   "apiVersion must be admission.k8s.io/v1 or admission.k8s.io/v1beta1, got \"" +
-                       asked + "\"");
+                   "apiVersion must be admission.k8s.io/v1 or admission.k8s.io/v1beta1, got " +
+                       described(e.api_version));
   }
-  if (!e.request || !e.request->is_object()) {
+  if (!e.request || e.request->is_null()) {
     return errored(*answer_version(asked), "", 400, "request: missing (expected an object)");
+  }
+  if (!e.request->is_object()) {
+    return errored(*answer_version(asked), "", 400,
+                   "request: expected an object, got " + described(e.request));
   }
   return std::nullopt;
 }
@@ -121,7 +160,8 @@ Verdict judge(const std::vector<Finding>& findings, const PolicyConfig& config) 
   Verdict v;
   for (const Finding& f : findings) {
     add_unique(v.rules, f.rule_id);
-    v.reasons.push_back(f.message);
+    std::string message = truncate_utf8(f.message, kMaxFindingMessage);
+    v.reasons.push_back(message);
     std::string warning =
         truncate_utf8(f.summary.empty() ? f.message : f.summary, kMaxWarningLength);
     if (f.severity == Severity::kNotice) {
@@ -135,7 +175,7 @@ Verdict judge(const std::vector<Finding>& findings, const PolicyConfig& config) 
     switch (config.mode_of(f.rule_id)) {
       case Mode::kDeny:
         // The denial's message already says it all; a warning would print it twice.
-        v.deny_messages.push_back(f.message);
+        v.deny_messages.push_back(std::move(message));
         break;
       case Mode::kWarn:
         v.any_warn = true;
@@ -192,9 +232,14 @@ ReviewOutcome review_view(const JsonView& doc, const Policy& policy) {
   const JsonView& request = *envelope.request;
   Result<AdmissionRequest> parsed = read_admission_request(request);
   if (!parsed.ok()) {
-    return errored(api_version, text_of(request.find("uid")), 400, parsed.error().message);
+    return unjudgeable(api_version, text_of(request.find("uid")), parsed.error().message);
   }
   const AdmissionRequest& r = parsed.value();
+  if (Status content = check_request_content(r); !content.ok()) {
+    ReviewOutcome out = unjudgeable(api_version, std::string(r.uid), content.error().message);
+    fill_record(out.record, r);
+    return out;
+  }
   ReviewOutcome out;
   fill_record(out.record, r);
   if (is_system_actor(r, policy.config())) {

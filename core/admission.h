@@ -4,7 +4,11 @@
 //
 // Answers in the apiVersion it was asked (admission.k8s.io/v1 or v1beta1), echoes the uid, and
 // answers malformed input with an errored review (allowed: false, status.code 400) instead of
-// failing. Every request a rule matched carries auditAnnotations {decision, rule, reason}.
+// failing: with HTTP 200 when it is an AdmissionReview whose request has a uid but cannot be
+// judged (unknown operation, a member of the wrong type, no object on CREATE ...), so the API
+// server reads the denial; with HTTP 400 when the body is not an AdmissionReview it could have
+// sent (not JSON, too deep, another kind or version, no request, no uid). Every request a rule
+// matched carries auditAnnotations {decision, rule, reason}.
 
 #include <string>
 #include <string_view>
@@ -33,7 +37,7 @@ struct DecisionRecord {
 
 struct ReviewOutcome {
   json review;            // the AdmissionReview to send back
-  int http_status = 200;  // 400 when the body was not an AdmissionReview at all
+  int http_status = 200;  // 400 when the body was not an AdmissionReview with a request uid
   DecisionRecord record;
 };
 

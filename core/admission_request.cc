@@ -5,6 +5,8 @@
 #include <limits>
 #include <string>
 
+#include "core/feature_gate_sources.h"
+
 namespace aksarc {
 namespace {
 
@@ -60,6 +62,231 @@ UserInfo read_user(const std::optional<JsonView>& info, Store& store) {
 RequestObject present_object(const std::optional<JsonView>& m) {
   if (!m || !m->is_object() || m->is_empty_object()) return {};
   return RequestObject(*m);
+}
+
+// ---- types of the members read --------------------------------------------------------------
+// A member of the wrong JSON type cannot be read as the API server meant it: the request is
+// refused (errored review) rather than judged as if the member were absent, which could let a
+// change through unseen. Null stands for an absent member everywhere, as Go's decoder (the API
+// server's and the webhooks' built on controller-runtime) reads it into the zero value.
+
+std::string_view type_name(const JsonView& v) {
+  switch (v.type()) {
+    case JsonView::Type::kNull:
+      return "null";
+    case JsonView::Type::kBool:
+      return "a boolean";
+    case JsonView::Type::kNumber:
+      return "a number";
+    case JsonView::Type::kString:
+      return "a string";
+    case JsonView::Type::kArray:
+      return "an array";
+    case JsonView::Type::kObject:
+      return "an object";
+  }
+  return "a value";
+}
+
+bool given(const std::optional<JsonView>& v) { return v && !v->is_null(); }
+
+Status wrong_type(const std::string& path, std::string_view expected, const JsonView& got) {
+  return invalid_argument(path + ": expected " + std::string(expected) + ", got " +
+                          std::string(type_name(got)));
+}
+
+Status check_string(const std::optional<JsonView>& v, const std::string& path) {
+  if (given(v) && !v->is_string()) return wrong_type(path, "a string", *v);
+  return {};
+}
+
+Status check_object(const std::optional<JsonView>& v, const std::string& path) {
+  if (given(v) && !v->is_object()) return wrong_type(path, "an object", *v);
+  return {};
+}
+
+Status check_bool(const std::optional<JsonView>& v, const std::string& path) {
+  if (given(v) && v->type() != JsonView::Type::kBool) return wrong_type(path, "a boolean", *v);
+  return {};
+}
+
+// A key or short text as a message shows it: quoted, cut at 60 bytes on a character boundary
+// (the text was validated as UTF-8).
+std::string shown_key(std::string_view key) {
+  constexpr size_t kMax = 60;
+  if (key.size() <= kMax) return "\"" + std::string(key) + "\"";
+  size_t cut = kMax;
+  while (cut > 0 && (static_cast<unsigned char>(key[cut]) & 0xC0) == 0x80) --cut;
+  return "\"" + std::string(key.substr(0, cut)) + "...\"";
+}
+
+// A map of strings (labels, annotations, a ConfigMap's data): map[string]string in Go.
+Status check_string_map(const std::optional<JsonView>& v, const std::string& path) {
+  if (!given(v)) return {};
+  if (!v->is_object()) return wrong_type(path, "an object of strings", *v);
+  Status status;
+  v->for_each_member([&](std::string_view key, const JsonView& value) {
+    if (status.ok() && !value.is_null() && !value.is_string()) {
+      status = wrong_type(path + "[" + shown_key(key) + "]", "a string", value);
+    }
+  });
+  return status;
+}
+
+// An array of strings ([]string in Go: a null element reads as "").
+Status check_string_array(const std::optional<JsonView>& v, const std::string& path) {
+  if (!given(v)) return {};
+  if (!v->is_array()) return wrong_type(path, "an array of strings", *v);
+  Status status;
+  size_t i = 0;
+  v->for_each_element([&](const JsonView& e) {
+    if (status.ok() && !e.is_null() && !e.is_string()) {
+      status = wrong_type(path + "[" + std::to_string(i) + "]", "a string", e);
+    }
+    ++i;
+  });
+  return status;
+}
+
+// {group, version, <third>} of a kind or resource member.
+Status check_triple(const std::optional<JsonView>& m, const std::string& path,
+                    std::string_view third) {
+  if (!given(m)) return {};
+  if (!m->is_object()) return wrong_type(path, "an object", *m);
+  auto f = m->find_all<3>({"group", "version", third});
+  const std::string_view names[] = {"group", "version", third};
+  for (size_t i = 0; i < 3; ++i) {
+    if (Status s = check_string(f[i], path + "." + std::string(names[i])); !s.ok()) return s;
+  }
+  return {};
+}
+
+Status check_user(const std::optional<JsonView>& info) {
+  if (!given(info)) return {};
+  if (!info->is_object()) return wrong_type("request.userInfo", "an object", *info);
+  auto f = info->find_all<2>({"username", "groups"});
+  if (Status s = check_string(f[0], "request.userInfo.username"); !s.ok()) return s;
+  return check_string_array(f[1], "request.userInfo.groups");
+}
+
+// One container of a pod spec: the fields the PREV-1 rule reads.
+Status check_container(const JsonView& c, const std::string& path) {
+  if (!c.is_object()) return wrong_type(path, "an object", c);
+  constexpr std::array<std::string_view, 5> kFields = {"name", "image", "command", "args", "env"};
+  const auto f = c.find_all(kFields);
+  for (size_t i = 0; i < 2; ++i) {
+    if (Status s = check_string(f[i], path + "." + std::string(kFields[i])); !s.ok()) return s;
+  }
+  for (size_t i = 2; i < 4; ++i) {
+    if (Status s = check_string_array(f[i], path + "." + std::string(kFields[i])); !s.ok()) {
+      return s;
+    }
+  }
+  if (!given(f[4])) return {};
+  if (!f[4]->is_array()) return wrong_type(path + ".env", "an array", *f[4]);
+  Status status;
+  size_t i = 0;
+  f[4]->for_each_element([&](const JsonView& var) {
+    const std::string at = path + ".env[" + std::to_string(i++) + "]";
+    if (!status.ok()) return;
+    if (!var.is_object()) {
+      status = wrong_type(at, "an object", var);
+      return;
+    }
+    auto nv = var.find_all<2>({"name", "value"});
+    status = check_string(nv[0], at + ".name");
+    if (status.ok()) status = check_string(nv[1], at + ".value");
+  });
+  return status;
+}
+
+// The pod spec of a workload at `spec_path` ("spec.template.spec"): every step an object, the
+// container lists arrays of containers; and the pod template's annotations, where
+// `kubectl rollout restart` writes its mark (MGD-1 reads them).
+Status check_pod_spec(const JsonView& object, std::string_view spec_path, const std::string& base) {
+  std::optional<JsonView> at = object;
+  std::string path = base;
+  std::string_view previous;
+  for (size_t start = 0;;) {
+    const size_t dot = spec_path.find('.', start);
+    const std::string_view key =
+        spec_path.substr(start, dot == std::string_view::npos ? dot : dot - start);
+    if (previous == "template") {
+      const std::optional<JsonView> metadata = at->find("metadata");
+      if (Status s = check_object(metadata, path + ".metadata"); !s.ok()) return s;
+      if (given(metadata)) {
+        if (Status s =
+                check_string_map(metadata->find("annotations"), path + ".metadata.annotations");
+            !s.ok()) {
+          return s;
+        }
+      }
+    }
+    at = at->find(key);
+    path += "." + std::string(key);
+    if (Status s = check_object(at, path); !s.ok()) return s;
+    if (!given(at)) return {};
+    if (dot == std::string_view::npos) break;
+    start = dot + 1;
+    previous = key;
+  }
+  for (std::string_view list_name : kContainerLists) {
+    const std::optional<JsonView> list = at->find(list_name);
+    const std::string list_path = path + "." + std::string(list_name);
+    if (!given(list)) continue;
+    if (!list->is_array()) return wrong_type(list_path, "an array", *list);
+    Status status;
+    size_t i = 0;
+    list->for_each_element([&](const JsonView& c) {
+      // A null element reads as an empty container, as in Go.
+      if (status.ok() && !c.is_null()) {
+        status = check_container(c, list_path + "[" + std::to_string(i) + "]");
+      }
+      ++i;
+    });
+    if (!status.ok()) return status;
+  }
+  return {};
+}
+
+// The groups of the built-in kinds that carry a pod spec or component configuration: core,
+// apps (and its old name extensions) and batch.
+bool is_builtin_group(std::string_view group) {
+  return group.empty() || group == "apps" || group == "extensions" || group == "batch";
+}
+
+// The fields of `object` (request.object or request.oldObject) that the rules read: metadata on
+// every kind (ObjectMeta is the same for all), the rest on built-in kinds only.
+Status check_object_fields(const RequestObject& object, const std::string& base,
+                           const AdmissionRequest& r) {
+  if (!object) return {};
+  const JsonView& view = object.view();
+  const std::optional<JsonView> metadata = view.find("metadata");
+  if (Status s = check_object(metadata, base + ".metadata"); !s.ok()) return s;
+  if (given(metadata)) {
+    const std::string m = base + ".metadata";
+    auto f = metadata->find_all<6>(
+        {"name", "namespace", "generateName", "labels", "annotations", "managedFields"});
+    for (size_t i = 0; i < 3; ++i) {
+      constexpr std::string_view kNames[] = {"name", "namespace", "generateName"};
+      if (Status s = check_string(f[i], m + "." + std::string(kNames[i])); !s.ok()) return s;
+    }
+    if (Status s = check_string_map(f[3], m + ".labels"); !s.ok()) return s;
+    if (Status s = check_string_map(f[4], m + ".annotations"); !s.ok()) return s;
+    if (given(f[5]) && !f[5]->is_array()) {
+      return wrong_type(m + ".managedFields", "an array", *f[5]);
+    }
+  }
+  // The rest only for Kubernetes' own kinds, whose schema the API server has enforced: a custom
+  // resource may reuse a kind name ("Job", "Deployment") with fields of other types.
+  if (!is_builtin_group(r.kind.group)) return {};
+  if (std::optional<std::string_view> spec_path = pod_spec_path(r.kind.kind)) {
+    return check_pod_spec(view, *spec_path, base);
+  }
+  if (r.kind.group.empty() && may_carry_feature_settings(r.kind.kind, r.namespace_, r.name)) {
+    return check_string_map(view.find("data"), base + ".data");
+  }
+  return {};
 }
 
 }  // namespace
@@ -151,18 +378,42 @@ Result<AdmissionRequest> read_admission_request(const JsonView& request) {
   AdmissionRequest r;
   Store& store = *r.decoded;
   const std::optional<JsonView>& uid = f[kUid];
-  if (!uid || !uid->is_string() || uid->raw() == "\"\"") {
+  if (!given(uid)) {
     return invalid_argument("request.uid: missing (every AdmissionReview request has a uid)");
   }
+  if (Status s = check_string(uid, "request.uid"); !s.ok()) return s.error();
+  if (uid->raw() == "\"\"") {
+    return invalid_argument("request.uid: empty (every AdmissionReview request has a uid)");
+  }
   r.uid = as_field(uid, store);
+  if (Status s = check_string(f[kOperation], "request.operation"); !s.ok()) return s.error();
+  if (!given(f[kOperation])) return invalid_argument("request.operation: missing");
   std::string_view op_text = as_field(f[kOperation], store);
-  if (op_text.empty()) return invalid_argument("request.operation: missing");
   std::optional<Operation> op = parse_operation(op_text);
   if (!op) {
-    return invalid_argument("request.operation: unknown operation \"" + std::string(op_text) +
-                            "\" (expected CREATE, UPDATE, DELETE or CONNECT)");
+    return invalid_argument("request.operation: unknown operation " + shown_key(op_text) +
+                            " (expected CREATE, UPDATE, DELETE or CONNECT)");
   }
   r.operation = *op;
+  // Every API server sends kind and resource (the rules key on them); a request without them is
+  // hand-made and cannot be judged.
+  if (!given(f[kKind]))
+    return invalid_argument("request.kind: missing (expected {group, version, kind})");
+  if (!given(f[kResource])) {
+    return invalid_argument("request.resource: missing (expected {group, version, resource})");
+  }
+  for (Status s :
+       {check_triple(f[kKind], "request.kind", "kind"),
+        check_triple(f[kRequestKind], "request.requestKind", "kind"),
+        check_triple(f[kResource], "request.resource", "resource"),
+        check_triple(f[kRequestResource], "request.requestResource", "resource"),
+        check_string(f[kSubResource], "request.subResource"),
+        check_string(f[kNamespace], "request.namespace"), check_string(f[kName], "request.name"),
+        check_user(f[kUserInfo]), check_object(f[kObject], "request.object"),
+        check_object(f[kOldObject], "request.oldObject"),
+        check_bool(f[kDryRun], "request.dryRun")}) {
+    if (!s.ok()) return s.error();
+  }
   r.kind = read_gvk(f[kKind], store);
   r.request_kind = read_gvk(f[kRequestKind], store);
   if (r.request_kind.kind.empty() && r.request_kind.version.empty()) r.request_kind = r.kind;
@@ -183,6 +434,21 @@ Result<AdmissionRequest> read_admission_request(const JsonView& request) {
     }
   }
   return r;
+}
+
+Status check_request_content(const AdmissionRequest& r) {
+  // The API server sends the object with every CREATE and UPDATE and the old one with every
+  // UPDATE; without them the rules would judge a change they cannot see.
+  const bool writes = r.operation == Operation::kCreate || r.operation == Operation::kUpdate;
+  if (writes && !r.object) {
+    return invalid_argument("request.object: missing (every " +
+                            std::string(to_string(r.operation)) + " carries the object)");
+  }
+  if (r.operation == Operation::kUpdate && !r.old_object) {
+    return invalid_argument("request.oldObject: missing (every UPDATE carries the old object)");
+  }
+  if (Status s = check_object_fields(r.object, "request.object", r); !s.ok()) return s;
+  return check_object_fields(r.old_object, "request.oldObject", r);
 }
 
 Result<AdmissionRequest> read_admission_request(const json& request) {

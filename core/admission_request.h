@@ -98,8 +98,21 @@ struct AdmissionRequest {
 };
 
 // Reads the `request` member of an AdmissionReview. Errors (with a message fit for the
-// response): request not an object, missing or non-string uid, missing or unknown operation.
+// response): request not an object, missing or non-string uid, missing or unknown operation,
+// missing kind or resource, a member of another JSON type than the API server sends (kind,
+// requestKind, resource, requestResource, subResource, namespace, name, userInfo with its
+// username and groups, object, oldObject, dryRun). Null counts as absent, as in Go.
 Result<AdmissionRequest> read_admission_request(const JsonView& request);
+// What a request must hold to be judged, beyond what read_admission_request checks: the object
+// on CREATE and UPDATE, the old object on UPDATE, and in both objects the fields the rules read
+// in their Kubernetes types (metadata and its name, namespace, generateName, labels, annotations
+// and managedFields; for the built-in kinds only, as a custom resource may reuse a kind's name:
+// a workload's pod spec, containers with name, image, command, args and env, and its template's
+// annotations; the data of the kube-system component ConfigMaps). Errors
+// name the field, e.g. "request.object.metadata.labels: expected an object of strings, got an
+// array".
+Status check_request_content(const AdmissionRequest& r);
+
 // The same from a document (tests, tools): its text is made and owned by the request.
 Result<AdmissionRequest> read_admission_request(const json& request);
 

@@ -3,6 +3,12 @@
 #include <sys/socket.h>
 
 namespace aksarc::webhook {
+namespace {
+// httplib serves a connection on one worker thread from its handshake to its close.
+thread_local SSL* current_ssl = nullptr;
+}  // namespace
+
+SSL* ConnectionDeadlines::current_connection() { return current_ssl; }
 
 ConnectionDeadlines::ConnectionDeadlines(std::chrono::seconds read, std::chrono::seconds idle)
     : read_(read), idle_(idle), watchdog_([this] { watch(); }) {}
@@ -38,11 +44,14 @@ void ConnectionDeadlines::on_info(const SSL* ssl, int where, int) {
       static_cast<ConnectionDeadlines*>(SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), ctx_index()));
   if (!self) return;
   if (where & SSL_CB_HANDSHAKE_START) self->track(ssl);
-  if (where & SSL_CB_HANDSHAKE_DONE) self->set(ssl, self->idle_ + self->read_);
+  // A client opens a connection to send a request: the first headers get the read timeout only
+  // (a slow client holding a fresh connection would otherwise keep a worker idle + read).
+  if (where & SSL_CB_HANDSHAKE_DONE) self->set(ssl, self->read_);
 }
 
 void ConnectionDeadlines::on_free(void* parent, void* owner, CRYPTO_EX_DATA*, int, long, void*) {
   if (!owner) return;  // not a connection we track
+  if (current_ssl == parent) current_ssl = nullptr;
   auto* self = static_cast<ConnectionDeadlines*>(owner);
   std::lock_guard lock(self->mu_);
   self->conns_.erase(static_cast<const SSL*>(parent));
@@ -51,6 +60,7 @@ void ConnectionDeadlines::on_free(void* parent, void* owner, CRYPTO_EX_DATA*, in
 void ConnectionDeadlines::track(const SSL* ssl) {
   // The slot only marks the SSL as ours for on_free; OpenSSL's setter is not const-qualified.
   if (SSL_set_ex_data(const_cast<SSL*>(ssl), ssl_index(), this) != 1) return;
+  current_ssl = const_cast<SSL*>(ssl);
   std::lock_guard lock(mu_);
   conns_[ssl] = {SSL_get_rfd(ssl), Clock::now() + read_};
 }

@@ -5,7 +5,8 @@
 // read timeout would hold a worker thread forever (each connection owns one). Here a watchdog
 // shuts the socket down once a phase overruns its budget:
 //   TLS handshake                                      read timeout
-//   handshake done / response sent -> request headers  idle timeout + read timeout
+//   handshake done -> first request headers            read timeout
+//   response sent -> next request headers              idle timeout + read timeout
 //   headers read -> body read                          read timeout
 //   handler running -> response sent                   none (our own work)
 // The shutdown makes httplib's pending read fail; httplib then frees the SSL and closes the
@@ -50,6 +51,10 @@ class ConnectionDeadlines {
   void headers_read(const SSL* ssl) { set(ssl, read_); }
   void handler_running(const SSL* ssl) { set(ssl, Clock::duration::max()); }
   void response_sent(const SSL* ssl) { set(ssl, idle_ + read_); }
+
+  // The connection the calling worker thread is serving (its TLS handshake ran on this thread),
+  // or null. For answers httplib gives before it has told us the connection.
+  static SSL* current_connection();
 
  private:
   using Clock = std::chrono::steady_clock;

@@ -59,11 +59,47 @@ std::string body_for_status(int status) {
   }
 }
 
-// Fills in a body for errors httplib answers itself (413, 400, 414); handler bodies stay.
-HandlerResponse on_error(const Request&, Response& res) {
+// Ends the connection once this answer is written: the answer says Connection: close, and after
+// it has been written (see the logger in init()) reading is shut down, so httplib's next read sees
+// the end and it closes the connection. Used when what follows on the connection cannot be
+// trusted to be a request: bytes of a body that was not read, or the rest of a request httplib
+// could not parse (which it would otherwise read as the next request, answering each fragment).
+void end_after_answer(const Request&, Response& res) { res.set_header("Connection", "close"); }
+
+// Both the socket and OpenSSL's buffer: bytes already decrypted into the buffer would otherwise
+// still be read as requests.
+void shut_reading_if_ending(const Request&, const Response& res) {
+  if (res.get_header_value("Connection") != "close") return;
+  SSL* ssl = ConnectionDeadlines::current_connection();
+  if (ssl == nullptr) return;
+  SSL_set_shutdown(ssl, SSL_get_shutdown(ssl) | SSL_RECEIVED_SHUTDOWN);
+  if (int fd = SSL_get_rfd(ssl); fd >= 0) ::shutdown(fd, SHUT_RD);
+}
+
+// Fills in a body for errors httplib answers itself (413, 400, 414); handler bodies stay. Such an
+// error means the request was not read to its end, so the connection ends with the answer.
+HandlerResponse on_error(const Request& req, Response& res) {
   if (!res.body.empty()) return HandlerResponse::Unhandled;
+  end_after_answer(req, res);
   res.set_content(body_for_status(res.status), kText);
   return HandlerResponse::Handled;
+}
+
+bool announces_body(const Request& req) {
+  const std::string length = req.get_header_value("Content-Length");
+  return req.has_header("Transfer-Encoding") || (!length.empty() && length != "0");
+}
+
+// Framing httplib would accept but must not: two different Content-Lengths (httplib takes the
+// first), or a Content-Length beside a Transfer-Encoding (RFC 9112 6.3: the message must not be
+// trusted). Either could make us read a body a different length than a proxy in front did.
+bool ambiguous_framing(const Request& req) {
+  const size_t lengths = req.get_header_value_count("Content-Length");
+  for (size_t i = 1; i < lengths; ++i) {
+    if (req.get_header_value("Content-Length", i) != req.get_header_value("Content-Length"))
+      return true;
+  }
+  return lengths > 0 && req.has_header("Transfer-Encoding");
 }
 
 std::string errored_review(int code, std::string_view message) {
@@ -152,21 +188,22 @@ Status WebhookServer::init() {
     res.status = 500;
     res.set_content(errored_review(500, "internal error"), kJson);
   });
-  svr_->set_pre_routing_handler([this](const Request& req, Response&) {
+  svr_->set_pre_routing_handler([this](const Request& req, Response& res) {
     deadlines_->headers_read(req.ssl);
-    return HandlerResponse::Unhandled;
+    return answer_before_body(req, res);
   });
   // Once stopping, every answer tells the client to close the connection, so it sends its next
   // request to another replica instead of onto a connection that is about to end.
   svr_->set_post_routing_handler([this](const Request&, Response& res) {
     if (stop_requested_.load()) res.set_header("Connection", "close");
   });
+  // Runs once the answer has been written.
   svr_->set_logger([this](const Request& req, const Response& res) {
+    shut_reading_if_ending(req, res);
     deadlines_->response_sent(req.ssl);
     metrics_.count_http_response(res.status);
   });
   add_routes();
-  add_fallbacks();
   return {};
 }
 
@@ -192,18 +229,6 @@ void WebhookServer::add_routes() {
             }));
 }
 
-// Registered after the routes, so they only see what no route took: a known path with the wrong
-// method (405) or an unknown path (404).
-void WebhookServer::add_fallbacks() {
-  const std::string any = ".*";
-  svr_->Get(any, timed(method_not_allowed));
-  svr_->Post(any, timed(method_not_allowed));
-  svr_->Put(any, timed(method_not_allowed));
-  svr_->Patch(any, timed(method_not_allowed));
-  svr_->Delete(any, timed(method_not_allowed));
-  svr_->Options(any, timed(method_not_allowed));
-}
-
 // The body is read here rather than by httplib, into a string reserved at the announced
 // Content-Length: httplib's own reading grows the string by doubling, so a 536 KB ConfigMap
 // UPDATE held 1 MB per connection (44 MB of RSS with 32 at once). The limit and the 413 stay
@@ -218,20 +243,34 @@ void WebhookServer::handle_validate(const Request& req, Response& res,
       announced <= kMaxRequestBodyBytes) {
     body.reserve(static_cast<size_t>(announced));
   }
+  bool too_large = false;
   const bool read = read_body([&](const char* data, size_t size) {
-    if (body.size() + size > kMaxRequestBodyBytes) return false;
+    if (body.size() + size > kMaxRequestBodyBytes) {
+      too_large = true;  // a chunked body: its size was not announced
+      return false;
+    }
     body.append(data, size);
     return true;
   });
   deadlines_->handler_running(req.ssl);
   if (!read) {
-    // httplib set 413 (too large) or 400 (broken body); the error handler words it.
-    if (res.status < 400) res.status = body.size() >= kMaxRequestBodyBytes ? 413 : 400;
+    // httplib set 413 (too large) or 400 (broken body); the error handler words it and ends the
+    // connection, whose remaining bytes are the rest of this body.
+    if (too_large) {
+      res.status = 413;
+    } else if (res.status < 400) {
+      res.status = 400;
+    }
     return;
   }
+  answer_review(req, res, body);
+}
+
+void WebhookServer::answer_review(const Request& req, Response& res, std::string_view body) {
   auto start = std::chrono::steady_clock::now();
   std::string content_type = req.get_header_value("Content-Type");
-  if (!is_json_content_type(content_type)) {
+  // An empty body is not a review whatever its type says: it gets the review error that says so.
+  if (!body.empty() && !is_json_content_type(content_type)) {
     res.status = 415;
     res.set_content("unsupported media type \"" + content_type.substr(0, kMaxEchoedHeader) +
                         "\": POST /validate expects Content-Type: application/json\n",
@@ -246,6 +285,36 @@ void WebhookServer::handle_validate(const Request& req, Response& res,
   metrics_.observe_decision(outcome.record.decision, outcome.record.rules, outcome.record.kind,
                             elapsed.count());
   log_.decision(outcome.record, elapsed.count() * 1000.0, outcome.http_status);
+}
+
+// What can be answered from the headers alone is answered before httplib reads a body: a wrong
+// method or path (httplib would first wait for a PUT's body, even one never announced), broken
+// framing, and POST /validate with no body at all (httplib would read until the client closes).
+HandlerResponse WebhookServer::answer_before_body(const Request& req, Response& res) {
+  if (ambiguous_framing(req)) {
+    res.status = 400;
+    res.set_content(
+        "bad request: conflicting Content-Length and Transfer-Encoding headers (RFC 9112 6.3)\n",
+        kText);
+    end_after_answer(req, res);
+    return HandlerResponse::Handled;
+  }
+  const Route* route = find_route(req.path);
+  const bool head_of_get =
+      req.method == "HEAD" && std::string_view(route ? route->method : "") == "GET";
+  if (route == nullptr || (req.method != route->method && !head_of_get)) {
+    deadlines_->handler_running(req.ssl);
+    method_not_allowed(req, res);
+    if (announces_body(req)) end_after_answer(req, res);
+    return HandlerResponse::Handled;
+  }
+  if (req.method == "POST" && !req.has_header("Content-Length") &&
+      !req.has_header("Transfer-Encoding")) {
+    deadlines_->handler_running(req.ssl);
+    answer_review(req, res, "");
+    return HandlerResponse::Handled;
+  }
+  return HandlerResponse::Unhandled;
 }
 
 void WebhookServer::handle_readyz(Response& res) const {

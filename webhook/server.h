@@ -8,7 +8,10 @@
 //   GET  /readyz    200 "ok" while serving, 503 before and once stopping
 //   GET  /metrics   Prometheus text format
 // A known path with another method gets 405 and an Allow header, an unknown path 404, a wrong
-// content type 415, a larger body 413; every error has a short text/plain body. A handler that
+// content type 415, a larger body 413 (announced or chunked), conflicting Content-Length /
+// Transfer-Encoding 400; every error has a short text/plain body. These are answered from the
+// headers, before any body is read; when a body was announced but not read, or the request could
+// not be parsed, the connection ends with the answer (Connection: close). A handler that
 // throws (it should not) answers an errored AdmissionReview with 500 and no detail.
 //
 // Slow clients: the TLS handshake, the request headers (after an idle keep-alive period) and the
@@ -83,9 +86,11 @@ class WebhookServer {
  private:
   httplib::Server::Handler timed(httplib::Server::Handler handler);
   void add_routes();
-  void add_fallbacks();
   void handle_validate(const httplib::Request& req, httplib::Response& res,
                        const httplib::ContentReader& read_body);
+  void answer_review(const httplib::Request& req, httplib::Response& res, std::string_view body);
+  httplib::Server::HandlerResponse answer_before_body(const httplib::Request& req,
+                                                      httplib::Response& res);
   void handle_readyz(httplib::Response& res) const;
   void set_ready(bool ready);
   void on_listening_socket(int sock);

@@ -145,6 +145,16 @@ func errored(apiVersion, uid string, code int32, message string) Outcome {
 	}
 }
 
+// unjudgeable answers a request that names its uid but cannot be judged with HTTP 200, as the
+// C++ webhook does: the API server reads only a 200's body, so the denial reaches the user.
+func unjudgeable(apiVersion, uid, message string) Outcome {
+	out := errored(apiVersion, uid, 400, message)
+	if uid != "" {
+		out.HTTPStatus = 200
+	}
+	return out
+}
+
 // jsonObject returns raw when it holds a non-empty JSON object, else nil.
 func jsonObject(raw json.RawMessage) json.RawMessage {
 	raw = bytes.TrimSpace(raw)
@@ -228,12 +238,12 @@ func (p *Policy) Review(body []byte) Outcome {
 		return errored(in.APIVersion, "", 400, "request: missing (expected an object)")
 	}
 	if err != nil {
-		return errored(in.APIVersion, in.Request.UID, 400, err.Error())
+		return unjudgeable(in.APIVersion, in.Request.UID, err.Error())
 	}
 	ar := in.Request
 	r, err := newRequest(ar)
 	if err != nil {
-		return errored(in.APIVersion, ar.UID, 400, err.Error())
+		return unjudgeable(in.APIVersion, ar.UID, err.Error())
 	}
 	return p.judge(in.APIVersion, r)
 }
