@@ -1,13 +1,15 @@
 #include "kube/client.h"
 
 #include <httplib.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 
 #include <algorithm>
 #include <charconv>
 #include <fstream>
-#include <set>
 #include <thread>
 
+#include "kube/api_answer.h"
 #include "kube/tls_context.h"
 
 namespace aksarc::kube {
@@ -113,28 +115,6 @@ struct Connection {
   std::string key_pem;
 };
 
-struct Answer {
-  int status = 0;
-  std::string body;
-  std::string retry_after;
-};
-
-// The message of a metav1.Status body, or "".
-std::string status_message(const std::string& body) {
-  json j = json::parse(body, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return "";
-  return std::string(string_member(j, "message"));
-}
-
-std::optional<std::chrono::milliseconds> parse_retry_after(const std::string& value) {
-  int seconds = 0;
-  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
-  if (ec != std::errc() || end != value.data() + value.size() || seconds < 0) return std::nullopt;
-  return std::chrono::milliseconds(int64_t{seconds} * 1000);
-}
-
-bool retryable(int status) { return status == 429 || (status >= 500 && status <= 599); }
-
 }  // namespace
 
 struct KubeClient::Impl {
@@ -231,9 +211,11 @@ Result<std::unique_ptr<KubeClient>> KubeClient::create(const RestConfig& config,
         "the user " + config.user_name +
         " uses an exec credential plugin, but no credential provider was given");
   }
-  // Build one connection now so a bad CA, certificate or key is reported before any request.
+  // Build one connection now so a bad CA, certificate or key is reported before any request:
+  // with the kubeconfig's own certificate and key even when a credentials function is given,
+  // which hands out the same pair unless an exec plugin brings its own (a key that does not match
+  // its certificate once failed every request, and the report said only "unknown").
   Identity id{config.bearer_token, config.client_cert_pem, config.client_key_pem};
-  if (credentials) id = {};
   Result<std::unique_ptr<Connection>> probe = connect_with(*impl, id);
   if (!probe.ok()) return probe.error();
   impl->idle.push_back(std::move(probe).value());
@@ -297,10 +279,18 @@ void release(KubeClient::Impl& impl, std::unique_ptr<Connection> conn, size_t ma
   if (impl.idle.size() < max_idle) impl.idle.push_back(std::move(conn));
 }
 
-Error transport_error(httplib::Error err, const std::string& url,
-                      std::chrono::milliseconds timeout) {
+// Why a request got no HTTP answer. `elapsed` tells a timeout from a peer that hung up early;
+// `ssl_error` is the first OpenSSL error queued on this thread (its reason tells a plain-HTTP
+// port).
+Error transport_error(httplib::Error err, const std::string& url, std::chrono::milliseconds timeout,
+                      std::chrono::milliseconds elapsed, unsigned long ssl_error) {
   std::string seconds = std::to_string(timeout.count() / 1000);
   if (timeout.count() % 1000 != 0) seconds += "." + std::to_string(timeout.count() % 1000 / 100);
+  // The socket waits are the timeout itself: a little less means the peer ended it.
+  const bool timed_out = elapsed + std::chrono::milliseconds(50) >= timeout;
+  const std::string within = " within " + seconds +
+                             " s (--request-timeout; the server accepted the connection but did "
+                             "not answer)";
   switch (err) {
     case httplib::Error::SSLConnection:
     case httplib::Error::SSLServerVerification:
@@ -310,43 +300,31 @@ Error transport_error(httplib::Error err, const std::string& url,
                     tls::last_verify_error() +
                     "); check certificate-authority and tls-server-name in the kubeconfig"};
       }
+      if (ERR_GET_LIB(ssl_error) == ERR_LIB_SSL &&
+          (ERR_GET_REASON(ssl_error) == SSL_R_WRONG_VERSION_NUMBER ||
+           ERR_GET_REASON(ssl_error) == SSL_R_PACKET_LENGTH_TOO_LONG)) {
+        return {ErrorCode::kUnavailable,
+                "GET " + url +
+                    ": the server did not answer in TLS (a plain-HTTP port?); the server URL "
+                    "must be the API server's https:// address"};
+      }
+      if (timed_out) return {ErrorCode::kUnavailable, "GET " + url + ": no TLS handshake" + within};
+      if (const char* reason = ssl_error != 0 ? ERR_reason_error_string(ssl_error) : nullptr) {
+        return {ErrorCode::kUnavailable,
+                "GET " + url + ": TLS handshake failed (" + std::string(reason) + ")"};
+      }
       return {ErrorCode::kUnavailable, "GET " + url + ": TLS handshake failed"};
     case httplib::Error::Connection:
     case httplib::Error::ConnectionTimeout:
       return {ErrorCode::kUnavailable, "GET " + url + ": cannot connect to the API server (" +
                                            httplib::to_string(err) + ")"};
     case httplib::Error::Read:
-      return {ErrorCode::kUnavailable, "GET " + url + ": no complete answer within " + seconds +
-                                           " s (timed out or connection closed)"};
+      if (timed_out) return {ErrorCode::kUnavailable, "GET " + url + ": no answer" + within};
+      return {ErrorCode::kUnavailable,
+              "GET " + url + ": the server closed the connection before the answer was complete"};
     default:
       return {ErrorCode::kUnavailable, "GET " + url + ": " + httplib::to_string(err)};
   }
-}
-
-Result<json> interpret(const Answer& a, const std::string& url, int attempts) {
-  std::string what = "GET " + url + ": HTTP " + std::to_string(a.status);
-  if (a.status >= 200 && a.status < 300) {
-    json body = json::parse(a.body, nullptr, false);
-    if (body.is_discarded()) return parse_error(what + ": the answer is not JSON");
-    return body;
-  }
-  std::string message = status_message(a.body);
-  std::string detail = message.empty() ? what : message + " (" + what + ")";
-  switch (a.status) {
-    case 401:
-      return Error{ErrorCode::kUnauthorized, "the API server rejected the credentials: " + detail};
-    case 403:
-      return Error{ErrorCode::kForbidden, message.empty() ? what + " Forbidden" : message};
-    case 404:
-      return Error{ErrorCode::kNotFound, detail};
-    default:
-      break;
-  }
-  if (retryable(a.status)) {
-    return Error{ErrorCode::kUnavailable,
-                 detail + " after " + std::to_string(attempts) + " attempts"};
-  }
-  return Error{ErrorCode::kInvalidArgument, detail};
 }
 
 }  // namespace
@@ -368,16 +346,26 @@ Result<json> KubeClient::get_json(std::string_view path_and_query, std::string_v
       headers.emplace("Authorization", "Bearer " + id.value().token);
     }
     tls::clear_last_verify_error();
+    ERR_clear_error();
+    const auto started = std::chrono::steady_clock::now();
     httplib::Result res = conn.value()->client->Get(target, headers);
-    if (!res) return transport_error(res.error(), url, impl_->timeout);
-    Answer a{res->status, res->body, res->get_header_value("Retry-After")};
+    if (!res) {
+      auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+          std::chrono::steady_clock::now() - started);
+      // The first queued error is the cause; later ones come from the clean-up (SSL_shutdown).
+      Error e = transport_error(res.error(), url, impl_->timeout, elapsed, ERR_peek_error());
+      ERR_clear_error();
+      return e;
+    }
+    ApiAnswer a{res->status, std::move(res->body), res->get_header_value("Retry-After"),
+                res->get_header_value("Location")};
     release(*impl_, std::move(conn).value(), options_.max_idle_connections);
     if (a.status == 401 && !refreshed) {  // once: the token may have rotated or expired
       refreshed = true;
       attempt = 0;
       continue;
     }
-    if (retryable(a.status) && attempt < options_.max_attempts) {
+    if (retryable_status(a.status) && attempt < options_.max_attempts) {
       auto wait = parse_retry_after(a.retry_after)
                       .value_or(options_.initial_backoff * (int64_t{1} << (attempt - 1)));
       if (waited + wait <= options_.max_total_backoff) {
@@ -386,7 +374,7 @@ Result<json> KubeClient::get_json(std::string_view path_and_query, std::string_v
         continue;
       }
     }
-    return interpret(a, url, attempt);
+    return interpret_answer(a, url, attempt);
   }
 }
 
@@ -414,51 +402,16 @@ Result<json> KubeClient::list(const ResourceKey& key, const ListOptions& options
       options.metadata_only
           ? "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1, application/json"
           : std::string(kJsonAccept);
-  json merged;
+  ListMerger merger(key.describe(), options_.max_pages);
   std::string continue_token;
-  std::set<std::string> seen_tokens;
-  for (int page = 0; page < options_.max_pages; ++page) {
-    Result<json> r = get_json(key.path() + list_query(options, continue_token), accept);
-    if (!r.ok()) return r.error();
-    json& body = r.value();
-    json* items = body.is_object() && body.contains("items") ? &body["items"] : nullptr;
-    if (items == nullptr || !(items->is_array() || items->is_null())) {
-      return parse_error("listing " + key.describe() + ": the answer is not a List");
-    }
-    // Items are moved, never copied: a 15,000-pod list would otherwise be held twice.
-    json page_items = items->is_array() ? std::move(*items) : json::array();
-    if (page == 0) {
-      merged = std::move(body);
-      merged["items"] = json::array();
-      const json* remaining = path(merged, {"metadata", "remainingItemCount"});
-      const size_t more =
-          remaining != nullptr && remaining->is_number_unsigned() ? remaining->get<size_t>() : 0;
-      // A hint only, capped so a wrong count cannot make us allocate wildly.
-      merged["items"].get_ref<json::array_t&>().reserve(page_items.size() +
-                                                        std::min<size_t>(more, 1000000));
-    }
-    json::array_t& all = merged["items"].get_ref<json::array_t&>();
-    for (json& item : page_items.get_ref<json::array_t&>()) {
-      if (options.trim_item) options.trim_item(item);
-      all.push_back(std::move(item));
-    }
-    const json* next = path(page == 0 ? merged : body, {"metadata", "continue"});
-    continue_token = next == nullptr ? "" : std::string(as_string(*next));
-    if (continue_token.empty()) {
-      if (json* meta = merged.contains("metadata") ? &merged["metadata"] : nullptr;
-          meta != nullptr && meta->is_object()) {
-        meta->erase("continue");
-        meta->erase("remainingItemCount");
-      }
-      return merged;
-    }
-    if (!seen_tokens.insert(continue_token).second) {
-      return Error{ErrorCode::kInternal,
-                   "listing " + key.describe() + ": the server repeated a continue token"};
-    }
+  while (true) {
+    Result<json> page = get_json(key.path() + list_query(options, continue_token), accept);
+    if (!page.ok()) return page.error();
+    Result<std::string> next = merger.add(std::move(page).value(), options.trim_item);
+    if (!next.ok()) return next.error();
+    if (next.value().empty()) return merger.take();
+    continue_token = std::move(next).value();
   }
-  return Error{ErrorCode::kInternal, "listing " + key.describe() + ": more than " +
-                                         std::to_string(options_.max_pages) + " pages"};
 }
 
 }  // namespace aksarc::kube

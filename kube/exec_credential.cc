@@ -225,10 +225,55 @@ Result<std::string> run_plugin(const RestConfig& config, bool interactive,
   return out;
 }
 
-// ---- Reading its answer --------------------------------------------------------------------
+}  // namespace
+
+std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_view text) {
+  auto date = parse_civil_date(text.substr(0, 10));
+  if (!date || text.size() < 20 || (text[10] != 'T' && text[10] != 't') || text[13] != ':' ||
+      text[16] != ':') {
+    return std::nullopt;
+  }
+  auto hour = digits(text, 11, 2), minute = digits(text, 14, 2), second = digits(text, 17, 2);
+  if (!hour || !minute || !second || *hour > 23 || *minute > 59 || *second > 60) {
+    return std::nullopt;
+  }
+  size_t pos = 19;
+  if (text[pos] == '.') {
+    size_t start = ++pos;
+    while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') ++pos;
+    if (pos == start) return std::nullopt;  // fractional seconds are dropped: expiry is coarse
+  }
+  long offset_minutes = 0;
+  if (pos < text.size() && (text[pos] == 'Z' || text[pos] == 'z')) {
+    ++pos;
+  } else if (pos < text.size() && (text[pos] == '+' || text[pos] == '-')) {
+    auto oh = digits(text, pos + 1, 2), om = digits(text, pos + 4, 2);
+    if (!oh || !om || pos + 6 > text.size() || text[pos + 3] != ':' || *oh > 23 || *om > 59) {
+      return std::nullopt;
+    }
+    offset_minutes = (*oh * 60L + *om) * (text[pos] == '-' ? -1 : 1);
+    pos += 6;
+  } else {
+    return std::nullopt;
+  }
+  if (pos != text.size()) return std::nullopt;
+  long seconds = date->days_since_epoch() * 86400L + *hour * 3600L + *minute * 60L + *second -
+                 offset_minutes * 60L;
+  // system_clock counts nanoseconds in 64 bits (libstdc++): about 1678 to 2262. Converting a
+  // year outside that overflowed (undefined behaviour; in practice a wrapped, arbitrary expiry).
+  // An instant beyond the range saturates: before it is already expired, after it never expires.
+  using TimePoint = std::chrono::system_clock::time_point;
+  constexpr long kMinSeconds =
+      std::chrono::duration_cast<std::chrono::seconds>(TimePoint::min().time_since_epoch()).count();
+  constexpr long kMaxSeconds =
+      std::chrono::duration_cast<std::chrono::seconds>(TimePoint::max().time_since_epoch()).count();
+  if (seconds < kMinSeconds) return TimePoint::min();
+  if (seconds > kMaxSeconds) return TimePoint::max();
+  return TimePoint(std::chrono::seconds(seconds));
+}
 
 // Never quotes the output: it may hold a token.
-Result<Credentials> parse_exec_credential(const std::string& out, const ExecConfig& exec) {
+Result<Credentials> parse_exec_credential(std::string_view out, const ExecConfig& exec) {
   std::string who = "exec plugin " + exec.command;
   json doc = json::parse(out, nullptr, false);
   if (doc.is_discarded() || !doc.is_object()) {
@@ -265,43 +310,6 @@ Result<Credentials> parse_exec_credential(const std::string& out, const ExecConf
     }
   }
   return creds;
-}
-
-}  // namespace
-
-std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_view text) {
-  auto date = parse_civil_date(text.substr(0, 10));
-  if (!date || text.size() < 20 || (text[10] != 'T' && text[10] != 't') || text[13] != ':' ||
-      text[16] != ':') {
-    return std::nullopt;
-  }
-  auto hour = digits(text, 11, 2), minute = digits(text, 14, 2), second = digits(text, 17, 2);
-  if (!hour || !minute || !second || *hour > 23 || *minute > 59 || *second > 60) {
-    return std::nullopt;
-  }
-  size_t pos = 19;
-  if (text[pos] == '.') {
-    size_t start = ++pos;
-    while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') ++pos;
-    if (pos == start) return std::nullopt;  // fractional seconds are dropped: expiry is coarse
-  }
-  long offset_minutes = 0;
-  if (pos < text.size() && (text[pos] == 'Z' || text[pos] == 'z')) {
-    ++pos;
-  } else if (pos < text.size() && (text[pos] == '+' || text[pos] == '-')) {
-    auto oh = digits(text, pos + 1, 2), om = digits(text, pos + 4, 2);
-    if (!oh || !om || pos + 6 > text.size() || text[pos + 3] != ':' || *oh > 23 || *om > 59) {
-      return std::nullopt;
-    }
-    offset_minutes = (*oh * 60L + *om) * (text[pos] == '-' ? -1 : 1);
-    pos += 6;
-  } else {
-    return std::nullopt;
-  }
-  if (pos != text.size()) return std::nullopt;
-  long seconds = date->days_since_epoch() * 86400L + *hour * 3600L + *minute * 60L + *second -
-                 offset_minutes * 60L;
-  return std::chrono::system_clock::time_point(std::chrono::seconds(seconds));
 }
 
 CredentialProvider::CredentialProvider(RestConfig config, ExecOptions options)
@@ -360,9 +368,25 @@ Result<Credentials> CredentialProvider::get_exec_locked() {
 }
 
 CredentialsFn credentials_fn(std::shared_ptr<CredentialProvider> provider) {
-  return [provider = std::move(provider)](bool force_refresh) {
-    if (force_refresh) provider->invalidate();
-    return provider->get();
+  // A failure is remembered until the next forced refresh: the fetcher asks from several requests
+  // at once, and re-running a plugin that fails (or hangs until its timeout) for each of them
+  // would repeat its prompts and multiply the wait by the number of requests.
+  struct Memo {
+    std::mutex mu;
+    std::optional<Error> failure;  // guarded by mu
+  };
+  auto memo = std::make_shared<Memo>();
+  return [provider = std::move(provider), memo](bool force_refresh) -> Result<Credentials> {
+    std::lock_guard lock(memo->mu);
+    if (force_refresh) {
+      provider->invalidate();
+      memo->failure.reset();
+    } else if (memo->failure) {
+      return *memo->failure;
+    }
+    Result<Credentials> creds = provider->get();
+    if (!creds.ok()) memo->failure = creds.error();
+    return creds;
   };
 }
 

@@ -33,8 +33,17 @@ struct ExecOptions {
   };
 };
 
+// Reads what an exec credential plugin printed on stdout: an ExecCredential of exec.api_version
+// (client.authentication.k8s.io/v1 or v1beta1) with status.token, or status.clientCertificateData
+// and clientKeyData, and an optional RFC 3339 status.expirationTimestamp. Only exec.api_version
+// and exec.command (for messages) are read. Errors: kParse naming what is wrong (not JSON, wrong
+// kind or apiVersion, no status, no credential, half a certificate pair, a bad timestamp); the
+// messages never quote the output, which may hold a token. Pure; thread-safe.
+Result<Credentials> parse_exec_credential(std::string_view out, const ExecConfig& exec);
+
 // Parses an RFC 3339 timestamp ("2026-11-25T20:00:00Z", "...T20:00:00.5+01:00"); nullopt when
-// malformed. Pure; thread-safe.
+// malformed. An instant system_clock cannot hold (before about 1678 or after 2262) saturates to
+// time_point::min() or max(). Pure; thread-safe.
 std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_view text);
 
 class CredentialProvider {
@@ -65,7 +74,8 @@ class CredentialProvider {
 };
 
 // Adapts a provider to the client's CredentialsFn (kube/credentials.h): force_refresh (after a 401)
-// invalidates, then gets. The function shares ownership of the provider. Thread-safe.
+// invalidates, then gets. A failure is returned again, without a new run, until the next
+// force_refresh. The function shares ownership of the provider. Thread-safe.
 CredentialsFn credentials_fn(std::shared_ptr<CredentialProvider> provider);
 
 }  // namespace aksarc::kube

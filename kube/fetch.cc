@@ -5,6 +5,8 @@
 #include <mutex>
 #include <thread>
 
+#include "kube/api_answer.h"
+
 namespace aksarc::kube {
 namespace {
 
@@ -118,6 +120,7 @@ class Fetcher {
   void fetch_version() {
     say("reading the server version");
     Result<json> r = client_.get_json("/version");
+    if (r.ok()) r = interpret_version(std::move(r).value(), client_.server() + "/version");
     std::lock_guard<std::mutex> lock(mu_);
     if (r.ok()) {
       state_.version = std::move(r).value();
@@ -128,7 +131,6 @@ class Fetcher {
 
   void fetch_discovery() {
     say("reading the served API versions");
-    std::vector<std::string> served;
     Result<json> core = client_.get_json("/api");
     Result<json> groups = core.ok() ? client_.get_json("/apis") : core;
     std::lock_guard<std::mutex> lock(mu_);
@@ -136,22 +138,7 @@ class Fetcher {
       state_.discovery_error = groups.error();
       return;
     }
-    if (const json* versions = array_member(core.value(), "versions")) {
-      for (const json& v : *versions) {
-        if (!as_string(v).empty()) served.emplace_back(as_string(v));
-      }
-    }
-    if (const json* list = array_member(groups.value(), "groups")) {
-      for (const json& group : *list) {
-        const json* versions = array_member(group, "versions");
-        if (versions == nullptr) continue;
-        for (const json& v : *versions) {
-          std::string_view gv = string_member(v, "groupVersion");
-          if (!gv.empty()) served.emplace_back(gv);
-        }
-      }
-    }
-    state_.served_group_versions = std::move(served);
+    state_.served_group_versions = served_group_versions(core.value(), groups.value());
   }
 
   void fetch_list(const ResourceKey& key) {
@@ -185,6 +172,7 @@ class Fetcher {
       }
     }
     std::vector<std::function<void()>> tasks;
+    tasks.reserve(nodes.size());
     for (const std::string& node : nodes) tasks.emplace_back([this, node] { fetch_configz(node); });
     // Each worker opens its own TLS connection: worth it only when there are many nodes.
     const int most = std::max(plan_.concurrency, plan_.configz_concurrency);

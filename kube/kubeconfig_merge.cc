@@ -23,8 +23,14 @@ bool is_regular_file(const std::string& path) {
 Result<std::vector<std::string>> kubeconfig_files(const KubeconfigSelection& selection) {
   if (!selection.kubeconfig_flag.empty()) {
     if (!is_regular_file(selection.kubeconfig_flag)) {
-      return Error{ErrorCode::kNotFound,
-                   "--kubeconfig " + selection.kubeconfig_flag + ": no such file"};
+      // "No such file" for a folder sent people looking for a typo in the path.
+      std::error_code ec;
+      const bool exists = fs::exists(selection.kubeconfig_flag, ec);
+      const bool folder = exists && fs::is_directory(selection.kubeconfig_flag, ec);
+      return Error{ErrorCode::kNotFound, "--kubeconfig " + selection.kubeconfig_flag +
+                                             (folder   ? " is a directory, not a kubeconfig file"
+                                              : exists ? " is not a regular file"
+                                                       : ": no such file")};
     }
     return std::vector<std::string>{selection.kubeconfig_flag};
   }

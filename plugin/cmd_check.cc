@@ -6,6 +6,7 @@
 #include <ostream>
 
 #include "core/platform.h"
+#include "kube/api_answer.h"
 #include "kube/text_file.h"
 #include "plugin/acquire.h"
 #include "plugin/multi_cluster.h"
@@ -29,6 +30,10 @@ Result<std::shared_ptr<const AksArcVersions>> load_versions(const GlobalOptions&
   if (o.policy_data.empty()) return load_embedded_aksarc_versions();
   Result<std::string> text = read_flag_file(o.policy_data, "--policy-data");
   if (!text.ok()) return text.error();
+  if (kube::nesting_exceeds(text.value())) {
+    return parse_error("--policy-data " + o.policy_data + ": nests deeper than " +
+                       std::to_string(kube::kMaxAnswerDepth) + " levels; not a versions file");
+  }
   Result<std::shared_ptr<const AksArcVersions>> versions = load_aksarc_versions(text.value());
   if (!versions.ok()) {
     return parse_error("--policy-data " + o.policy_data + ": " + versions.error().message);
@@ -49,6 +54,11 @@ Result<std::optional<json>> load_arc_status(const GlobalOptions& o) {
   if (file.empty()) return std::optional<json>{};
   Result<std::string> text = read_flag_file(file, "--arc-status");
   if (!text.ok()) return text.error();
+  // Kept and, by snapshot, printed again: printing recurses once per level of nesting.
+  if (kube::nesting_exceeds(text.value())) {
+    return parse_error("--arc-status " + file + ": nests deeper than " +
+                       std::to_string(kube::kMaxAnswerDepth) + " levels");
+  }
   json doc = json::parse(text.value(), nullptr, /*allow_exceptions=*/false);
   if (!doc.is_object()) {
     return parse_error("--arc-status " + file +
@@ -79,6 +89,19 @@ CivilDate system_today() {
 
 Result<JudgeInputs> load_judge_inputs(const GlobalOptions& o, std::ostream& err) {
   JudgeInputs in;
+  // `--check ""` (an unset variable in a CI script) selected no check at all and reported
+  // Unknown: an empty ID is a mistake, not a filter.
+  if (o.only_checks.count("") > 0 || o.skip_checks.count("") > 0) {
+    return invalid_argument(
+        "--check and --skip take check IDs, and one is empty (list them with `kubectl "
+        "aksarc-support checks`)");
+  }
+  // Naming one check in both is a contradiction, not a request for an empty report.
+  for (const std::string& id : o.only_checks) {
+    if (o.skip_checks.count(id) > 0) {
+      return invalid_argument("--check and --skip both name " + id + ": keep it in one of them");
+    }
+  }
   Result<std::vector<const Check*>> checks = select_checks(o.only_checks, o.skip_checks);
   if (!checks.ok()) return checks.error();
   in.checks = std::move(checks).value();

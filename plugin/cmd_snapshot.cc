@@ -1,8 +1,10 @@
 #include "plugin/cmd_snapshot.h"
 
 #include <fstream>
+#include <optional>
 #include <ostream>
 #include <sstream>
+#include <utility>
 
 #include "core/checks/registry.h"
 #include "kube/dump.h"
@@ -33,16 +35,22 @@ size_t unreadable_count(const ClusterState& state) {
 }
 
 // The `az connectedk8s show` output belongs with the snapshot: LIFE-3/4 cannot be judged from
-// the cluster alone. Validated first, so a snapshot never carries a file --from-dump rejects.
-Status save_arc_status(const GlobalOptions& o, const std::string& dir) {
-  if (o.arc_status.empty()) return {};
+// the cluster alone. Validated as --from-dump will read it, so a snapshot never carries a file
+// that is then rejected; nullopt without --arc-status.
+Result<std::optional<json>> read_arc_status(const GlobalOptions& o) {
+  if (o.arc_status.empty()) return std::optional<json>();
   GlobalOptions only_arc;
   only_arc.arc_status = o.arc_status;
   std::ostringstream ignored;
   Result<JudgeInputs> checked = load_judge_inputs(only_arc, ignored);
   if (!checked.ok()) return checked.error();
+  return std::move(checked.value().arc_status);
+}
+
+Status save_arc_status(const std::optional<json>& arc_status, const std::string& dir) {
+  if (!arc_status) return {};
   std::ofstream file(dir + "/" + std::string(kArcStatusFile), std::ios::binary);
-  file << checked.value().arc_status->dump(2) << "\n";
+  file << arc_status->dump(2) << "\n";
   if (!file.flush()) return io_error("cannot write " + dir + "/" + std::string(kArcStatusFile));
   return {};
 }
@@ -51,6 +59,13 @@ Status save_arc_status(const GlobalOptions& o, const std::string& dir) {
 
 int run_snapshot(const std::string& dir, const GlobalOptions& o, std::ostream& out,
                  std::ostream& err) {
+  // Before reading the cluster: a bad --arc-status used to fail after the snapshot folder was
+  // written, leaving half a snapshot behind.
+  Result<std::optional<json>> arc_status = read_arc_status(o);
+  if (!arc_status.ok()) {
+    err << "error: " << arc_status.error().message << "\n";
+    return kExitCannotRun;
+  }
   Result<ClusterState> state = acquire_state(o, std::nullopt, full_plan(), nullptr);
   if (!state.ok()) {
     err << "error: " << state.error().message << "\n";
@@ -60,7 +75,7 @@ int run_snapshot(const std::string& dir, const GlobalOptions& o, std::ostream& o
     err << "error: " << written.error().message << "\n";
     return kExitCannotRun;
   }
-  if (Status saved = save_arc_status(o, dir); !saved.ok()) {
+  if (Status saved = save_arc_status(arc_status.value(), dir); !saved.ok()) {
     err << "error: " << saved.error().message << "\n";
     return kExitCannotRun;
   }

@@ -7,6 +7,12 @@
 #include <optional>
 
 namespace aksarc::plugin {
+namespace {
+
+// A year: longer is a typo, and the client's millisecond arithmetic must not overflow.
+constexpr double kMaxDurationSeconds = 365.0 * 24 * 3600;
+
+}  // namespace
 
 void add_global_flags(CLI::App& app, GlobalOptions& o) {
   app.add_option("--kubeconfig", o.kubeconfig, "Path to the kubeconfig file (else $KUBECONFIG)");
@@ -14,7 +20,9 @@ void add_global_flags(CLI::App& app, GlobalOptions& o) {
   app.add_option("--cluster", o.cluster, "The kubeconfig cluster to use");
   app.add_option("--user", o.user, "The kubeconfig user to use");
   app.add_option("--request-timeout", o.request_timeout,
-                 "Time to wait for one server request (e.g. 30s, 1m; 0 = the default, 30s)");
+                 "Time to wait for one server request, and for an exec credential plugin to "
+                 "print its credential (e.g. 30s, 1m; 0 = the defaults: 30s per request, 60s "
+                 "for the plugin)");
   app.add_option("--from-dump", o.from_dump,
                  "Judge a saved `kubectl cluster-info dump` or `snapshot` folder instead of a "
                  "live cluster");
@@ -34,6 +42,13 @@ void add_global_flags(CLI::App& app, GlobalOptions& o) {
   app.add_option("-o,--output", o.output, "Output format: table, json or yaml")
       ->check(CLI::IsMember({"table", "json", "yaml"}));
   app.add_flag("--only-failed", o.only_failed, "Show only fail, warn and unknown findings");
+  // As in kubectl, a single-valued flag given twice takes the last value (`-o json -o yaml`),
+  // rather than failing the run.
+  for (CLI::Option* option : app.get_options()) {
+    if (option->get_items_expected_max() == 1) {
+      option->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+    }
+  }
 }
 
 std::optional<double> parse_duration_seconds(std::string_view text) {
@@ -41,8 +56,11 @@ std::optional<double> parse_duration_seconds(std::string_view text) {
   double total = 0;
   while (!text.empty()) {
     double value = 0;
-    auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc() || value < 0) return std::nullopt;
+    // Fixed notation only: the general form would also take "nan", "inf" and "1e300", which
+    // overflow the milliseconds the client computes from the result.
+    auto [ptr, ec] =
+        std::from_chars(text.data(), text.data() + text.size(), value, std::chars_format::fixed);
+    if (ec != std::errc() || !(value >= 0)) return std::nullopt;
     text.remove_prefix(static_cast<size_t>(ptr - text.data()));
     double unit = 1;
     if (text.starts_with("ms")) {
@@ -61,6 +79,7 @@ std::optional<double> parse_duration_seconds(std::string_view text) {
     }
     total += value * unit;
   }
+  if (total > kMaxDurationSeconds) return std::nullopt;
   return total;
 }
 

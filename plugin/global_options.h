@@ -37,7 +37,8 @@ struct GlobalOptions {
 // Adds the shared flags to `app` (the root command: subcommands see them through fallthrough).
 void add_global_flags(CLI::App& app, GlobalOptions& options);
 
-// Parses a kubectl-style duration ("30s", "2m", "1h", "500ms", "45"); nullopt when malformed.
+// Parses a kubectl-style duration ("30s", "2m", "1h", "500ms", "45"); nullopt when malformed,
+// negative, not a plain decimal number ("nan", "1e3") or longer than a year.
 std::optional<double> parse_duration_seconds(std::string_view text);
 
 // True when output should be coloured: stdout is a TTY, NO_COLOR is unset or empty, TERM is not

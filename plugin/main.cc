@@ -33,6 +33,27 @@ constexpr const char* kFooter =
     "unreachable cluster), 2 AtRisk (warnings or unknowns), 3 Unsupported.\n"
     "Exit codes (review): 0 allowed, 1 usage error, 2 unreadable input, 3 denied.";
 
+// A usage error in kubectl's words ("error: unknown flag: --x", then where the usage is), exit 1:
+// CLI11's own ("The following argument was not expected") is not what kubectl users know.
+int usage_error(const CLI::App& app, const CLI::ParseError& e) {
+  std::string message = e.what();
+  if (dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr) {
+    // CLI11 lists the extras last first: the first one on the command line is the last word.
+    std::string first = message.substr(message.rfind(' ') + 1);
+    message = first.rfind('-', 0) == 0
+                  ? "unknown flag: " + first.substr(0, first.find('='))
+                  : "unknown command \"" + first + "\" for \"kubectl aksarc-support\"";
+  } else if (dynamic_cast<const CLI::ArgumentMismatch*>(&e) != nullptr &&
+             message.find(" required ") != std::string::npos && message.size() > 8 &&
+             message.compare(message.size() - 8, 8, " missing") == 0) {
+    message = "flag needs an argument: " + message.substr(0, message.find(':'));
+  }
+  std::string command = "kubectl aksarc-support";
+  for (const CLI::App* sub : app.get_subcommands()) command += " " + sub->get_name();
+  std::cerr << "error: " << message << "\nSee '" << command << " --help' for usage.\n";
+  return aksarc::plugin::kExitCannotRun;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -81,8 +102,8 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    int code = app.exit(e);  // prints help, version or the usage error
-    return code == 0 ? 0 : plugin::kExitCannotRun;
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    return usage_error(app, e);
   }
   if (checks->parsed()) return plugin::run_checks_catalog(options, std::cout, std::cerr);
   if (explain->parsed()) return plugin::run_explain(explain_id, options, std::cout, std::cerr);

@@ -8,6 +8,8 @@
 #include <chrono>
 #include <ctime>
 #include <fstream>
+#include <map>
+#include <memory>
 #include <optional>
 #include <thread>
 #include <tuple>
@@ -92,11 +94,11 @@ std::string reason_for(int code) {
   }
 }
 
-Reply injected_failure(int code) {
+Reply injected_failure(int code, bool retry_after) {
   Reply r = status_reply(code, reason_for(code),
                          code == 429 ? "Too many requests, please try again later."
                                      : "injected failure (test API server --fail)");
-  if (code == 429 || code == 503) r.headers["Retry-After"] = "1";
+  if (retry_after && (code == 429 || code == 503)) r.headers["Retry-After"] = "1";
   return r;
 }
 
@@ -537,6 +539,82 @@ bool ApiHandler::take_failure(const std::string& path, int* code) {
   return false;
 }
 
+std::optional<FaultKind> parse_fault_kind(const std::string& name) {
+  static const std::map<std::string, FaultKind> kKinds = {
+      {"invalid-json", FaultKind::kInvalidJson},
+      {"truncated", FaultKind::kTruncated},
+      {"not-a-list", FaultKind::kNotAList},
+      {"endless-pages", FaultKind::kEndlessPages},
+      {"repeat-continue", FaultKind::kRepeatContinue},
+      {"redirect", FaultKind::kRedirect},
+      {"hang", FaultKind::kHang}};
+  auto it = kKinds.find(name);
+  if (it == kKinds.end()) return std::nullopt;
+  return it->second;
+}
+
+const FaultRule* ApiHandler::take_fault(const std::string& path) {
+  for (const FaultRule& rule : options_.faults) {
+    if (path.rfind(rule.path_prefix, 0) != 0) continue;
+    if (options_.fail_times > 0 && failures_served_.fetch_add(1) >= options_.fail_times) {
+      return nullptr;
+    }
+    return &rule;
+  }
+  return nullptr;
+}
+
+Reply ApiHandler::faulty(const FaultRule& fault, const RequestView& request,
+                         const std::string& user) {
+  switch (fault.kind) {
+    case FaultKind::kInvalidJson: {
+      // What a half-written answer or a broken proxy gives: the start of a List, complete as
+      // far as HTTP is concerned.
+      Reply r;
+      r.body = R"({"apiVersion":"v1","kind":"List","items":[{"metadata":{"name":"x")";
+      return r;
+    }
+    case FaultKind::kNotAList:
+      return json_reply(200, {{"kind", "Status"},
+                              {"apiVersion", "v1"},
+                              {"metadata", json::object()},
+                              {"status", "Success"}});
+    case FaultKind::kRedirect: {
+      Reply r = status_reply(302, "Found", "redirected (test API server --fault redirect)");
+      r.headers["Location"] = "https://login.example.invalid/oauth?then=" + request.path;
+      return r;
+    }
+    case FaultKind::kHang: {
+      // Held until the server stops (bounded by its lifetime): a server that accepted the
+      // request and will never answer.
+      while (!stopping_) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      return status_reply(503, "ServiceUnavailable", "the test API server is stopping");
+    }
+    case FaultKind::kTruncated: {
+      Reply r = RequestContext(store_, options_, request, user).route();
+      r.send_only = r.body.size() / 2;
+      return r;
+    }
+    case FaultKind::kEndlessPages:
+    case FaultKind::kRepeatContinue: {
+      // The page the request would get without its continue token, so every page has items,
+      // then a token that never ends the list (new each time, or always the same).
+      RequestView first_page = request;
+      first_page.params.erase("continue");
+      Reply r = RequestContext(store_, options_, first_page, user).route();
+      json body = json::parse(r.body, nullptr, false);
+      if (r.status != 200 || !body.is_object()) return r;
+      const std::string token = fault.kind == FaultKind::kEndlessPages
+                                    ? "endless-" + std::to_string(pages_served_.fetch_add(1))
+                                    : std::string("repeated-continue-token");
+      body["metadata"]["continue"] = token;
+      body["metadata"]["remainingItemCount"] = 1;
+      return json_reply(200, body);
+    }
+  }
+  return status_reply(500, "InternalError", "unknown fault");
+}
+
 Reply ApiHandler::handle(const RequestView& request) {
   try {
     if (options_.delay_ms > 0) {
@@ -545,7 +623,8 @@ Reply ApiHandler::handle(const RequestView& request) {
     const std::string user = authenticate(options_, request);
     if (user.empty()) return status_reply(401, "Unauthorized", "Unauthorized");
     int code = 0;
-    if (take_failure(request.path, &code)) return injected_failure(code);
+    if (take_failure(request.path, &code)) return injected_failure(code, options_.retry_after);
+    if (const FaultRule* fault = take_fault(request.path)) return faulty(*fault, request, user);
     if (request.method != "GET") {
       return status_reply(405, "MethodNotAllowed",
                           "the server does not allow this method on the requested resource");
@@ -562,8 +641,12 @@ ApiServer::ApiServer(const FixtureStore& store, ServerOptions options)
 ApiServer::~ApiServer() = default;
 
 Result<int> ApiServer::bind() {
-  server_ = std::make_unique<httplib::SSLServer>(
-      [this](SSL_CTX& ctx) { return configure_tls(ctx, options_); });
+  if (options_.plain_http) {
+    server_ = std::make_unique<httplib::Server>();
+  } else {
+    server_ = std::make_unique<httplib::SSLServer>(
+        [this](SSL_CTX& ctx) { return configure_tls(ctx, options_); });
+  }
   if (!server_->is_valid()) {
     return Error{ErrorCode::kInvalidArgument,
                  "cannot load the TLS certificate, key or client CA file"};
@@ -582,7 +665,20 @@ Result<int> ApiServer::bind() {
     const Reply reply = handler_.handle(view);
     res.status = reply.status;
     for (const auto& [name, value] : reply.headers) res.set_header(name, value);
-    res.set_content(reply.body, reply.content_type.c_str());
+    if (!reply.send_only) {
+      res.set_content(reply.body, reply.content_type.c_str());
+      return;
+    }
+    // The whole length is announced, part is written, and the provider's `false` makes the
+    // server close the connection.
+    auto body = std::make_shared<std::string>(reply.body);
+    const size_t sent = std::min(*reply.send_only, body->size());
+    res.set_content_provider(
+        body->size(), reply.content_type.c_str(),
+        [body, sent](size_t offset, size_t /*length*/, httplib::DataSink& sink) {
+          if (offset >= sent) return false;
+          return sink.write(body->data() + offset, sent - offset);
+        });
   };
   const std::string any = ".*";
   server_->Get(any, serve_one).Post(any, serve_one).Put(any, serve_one);
@@ -606,6 +702,7 @@ Result<int> ApiServer::bind() {
 bool ApiServer::serve() { return server_ && server_->listen_after_bind(); }
 
 void ApiServer::stop() {
+  handler_.stop();
   if (server_) server_->stop();
 }
 

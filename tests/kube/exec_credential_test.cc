@@ -100,6 +100,30 @@ TEST_CASE("RFC 3339 timestamps") {
   CHECK_FALSE(parse_rfc3339("2026-11-25T20:00:00.Z"));
 }
 
+// Found by fuzz/fuzz_exec_credential: a year outside system_clock's nanosecond range (about
+// 1678..2262) overflowed the conversion (undefined behaviour, an arbitrary expiry). It saturates.
+TEST_CASE("RFC 3339 timestamps outside system_clock's range saturate") {
+  using TimePoint = std::chrono::system_clock::time_point;
+  CHECK(parse_rfc3339("0758-11-26T20:00:00Z") == TimePoint::min());
+  CHECK(parse_rfc3339("0001-01-01T00:00:00Z") == TimePoint::min());
+  CHECK(parse_rfc3339("9999-12-31T23:59:59+23:59") == TimePoint::max());
+  CHECK(parse_rfc3339("2262-04-12T00:00:00Z") == TimePoint::max());
+  CHECK(parse_rfc3339("2262-04-11T00:00:00Z") < TimePoint::max());
+
+  // Through parse_exec_credential: a past expiry is already expired, a far one never expires.
+  ExecConfig exec;
+  exec.api_version = kV1;
+  exec.command = "plugin";
+  auto past = parse_exec_credential(
+      credential(kV1, R"({"token": "t", "expirationTimestamp": "0758-11-26T20:00:00Z"})"), exec);
+  REQUIRE(past.ok());
+  CHECK(past.value().expiry == TimePoint::min());
+  auto far = parse_exec_credential(
+      credential(kV1, R"({"token": "t", "expirationTimestamp": "9999-12-31T23:59:59Z"})"), exec);
+  REQUIRE(far.ok());
+  CHECK(far.value().expiry == TimePoint::max());
+}
+
 TEST_CASE("exec v1 token: args passed, cached without expiry, re-run after invalidate") {
   TempDir dir;
   std::string plugin =
