@@ -17,7 +17,7 @@ FUZZ_DEPS := clang libclang-rt-14-dev
 BENCH_DEPS := wrk golang-go time libbenchmark-dev
 BENCH_RESULTS ?= $(BUILD)/bench-results
 # `make reliability`: seconds per fuzz target, and where the figures go before RELIABILITY.md.
-RELIABILITY_FUZZ_SECONDS ?= 30
+RELIABILITY_FUZZ_SECONDS ?= 20
 RELIABILITY_OUT ?= $(BUILD)/reliability
 
 .PHONY: all deps deps-check deps-fuzz deps-bench build test demo dist bench reliability asan check fmt fmt-check tidy fuzz fuzz-build fuzz-smoke clean
@@ -127,7 +127,7 @@ fuzz-build: deps-fuzz
 	@CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  -DAKSARC_FUZZ=ON -DAKSARC_WERROR=$(WERROR) >/dev/null
 	@targets=""; for t in $(FUZZ_NAMES); do \
-	  if [ -f fuzz/$$t.cc ] && grep -q "add_executable($$t " fuzz/CMakeLists.txt; then \
+	  if [ -f fuzz/$$t.cc ] && grep -q "aksarc_fuzz_target($$t " fuzz/CMakeLists.txt; then \
 	    targets="$$targets $$t"; else echo "fuzz-build: $$t skipped (not written yet)"; fi; \
 	done; echo "cmake --build $(FUZZ_BUILD) -j $(JOBS) --target$$targets"; \
 	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target $$targets

@@ -79,21 +79,8 @@ std::string text_of(const std::optional<JsonView>& m) {
 // A member as an error message shows it: a string quoted (its first 60 bytes), else its type.
 std::string described(const std::optional<JsonView>& m) {
   if (!m) return "nothing";
-  switch (m->type()) {
-    case JsonView::Type::kString:
-      return "\"" + truncate_utf8(*m->string_value(), 60) + "\"";
-    case JsonView::Type::kNull:
-      return "null";
-    case JsonView::Type::kBool:
-      return "a boolean";
-    case JsonView::Type::kNumber:
-      return "a number";
-    case JsonView::Type::kArray:
-      return "an array";
-    case JsonView::Type::kObject:
-      return "an object";
-  }
-  return "a value";
+  if (m->is_string()) return "\"" + truncate_utf8(*m->string_value(), 60) + "\"";
+  return std::string(type_phrase(m->type()));
 }
 
 // The members of the envelope, read in one pass.

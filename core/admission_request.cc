@@ -70,29 +70,11 @@ RequestObject present_object(const std::optional<JsonView>& m) {
 // change through unseen. Null stands for an absent member everywhere, as Go's decoder (the API
 // server's and the webhooks' built on controller-runtime) reads it into the zero value.
 
-std::string_view type_name(const JsonView& v) {
-  switch (v.type()) {
-    case JsonView::Type::kNull:
-      return "null";
-    case JsonView::Type::kBool:
-      return "a boolean";
-    case JsonView::Type::kNumber:
-      return "a number";
-    case JsonView::Type::kString:
-      return "a string";
-    case JsonView::Type::kArray:
-      return "an array";
-    case JsonView::Type::kObject:
-      return "an object";
-  }
-  return "a value";
-}
-
 bool given(const std::optional<JsonView>& v) { return v && !v->is_null(); }
 
 Status wrong_type(const std::string& path, std::string_view expected, const JsonView& got) {
   return invalid_argument(path + ": expected " + std::string(expected) + ", got " +
-                          std::string(type_name(got)));
+                          std::string(type_phrase(got.type())));
 }
 
 Status check_string(const std::optional<JsonView>& v, const std::string& path) {

@@ -516,4 +516,22 @@ bool JsonView::same_value(const JsonView& other) const {
   return to_json() == other.to_json();
 }
 
+std::string_view type_phrase(JsonView::Type type) {
+  switch (type) {
+    case JsonView::Type::kNull:
+      return "null";
+    case JsonView::Type::kBool:
+      return "a boolean";
+    case JsonView::Type::kNumber:
+      return "a number";
+    case JsonView::Type::kString:
+      return "a string";
+    case JsonView::Type::kArray:
+      return "an array";
+    case JsonView::Type::kObject:
+      return "an object";
+  }
+  return "a value";
+}
+
 }  // namespace aksarc

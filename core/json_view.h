@@ -109,6 +109,10 @@ class JsonView {
   size_t extent_count_ = 0;
 };
 
+// A type as an error message names it: "null", "a boolean", "a number", "a string", "an array",
+// "an object".
+std::string_view type_phrase(JsonView::Type type);
+
 // Validated JSON text and the extents of its containers. Views point into it: it cannot be
 // copied, and must outlive them (moving it keeps them valid).
 class JsonDocument {

@@ -18,15 +18,6 @@ webhook=${1:?usage: security.sh <webhook> <tests/testdata> [out dir]}
 testdata=${2:?usage: security.sh <webhook> <tests/testdata> [out dir]}
 out_dir=${3:-}
 here=$(cd "$(dirname "$0")" && pwd)
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  local p
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
 source "$here/../lib/tap.sh"
 source "$here/webhook_lib.sh"
 for tool in jq curl openssl setpriv unshare; do

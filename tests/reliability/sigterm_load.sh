@@ -17,15 +17,6 @@ testdata=${2:?usage: sigterm_load.sh <webhook> <tests/testdata> [rounds] [out di
 rounds=${3:-3}
 out_dir=${4:-}
 here=$(cd "$(dirname "$0")" && pwd)
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  local p
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
 source "$here/../lib/tap.sh"
 source "$here/webhook_lib.sh"
 

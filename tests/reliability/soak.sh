@@ -20,15 +20,6 @@ rotate_every=${4:?}
 reload_every=${5:?}
 out_dir=${6:-}
 here=$(cd "$(dirname "$0")" && pwd)
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  local p
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
 source "$here/../lib/tap.sh"
 source "$here/webhook_lib.sh"
 

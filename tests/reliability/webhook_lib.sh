@@ -1,7 +1,18 @@
-# Sourced by the webhook reliability runs (soak, SIGTERM under load): certificates and files
-# published the way kubelet publishes a mounted Secret or ConfigMap, the webhook on an
-# ephemeral port, wrk load, and what /proc says about the process. Needs $work (a temp dir)
-# and a `pids` array that the caller's exit trap kills.
+# Sourced by the webhook reliability runs (soak, SIGTERM under load, security): a temp dir and
+# the processes started, both cleaned up at exit; certificates and files published the way
+# kubelet publishes a mounted Secret or ConfigMap; the webhook on an ephemeral port; wrk load;
+# and what /proc says about the process.
+
+# $work: the run's temp dir; `pids`: every process started, killed and reaped at exit.
+work=$(mktemp -d)
+pids=()
+rel_cleanup() {
+  local p
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
+  rm -rf "$work"
+}
+trap rel_cleanup EXIT
 
 # rel_ca: a throw-away CA in $work/ca.{crt,key} (P-256, one day).
 rel_ca() {
